@@ -1,0 +1,79 @@
+"""The append-only audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, where, to what, when, and which fields changed (old → new)."""
+
+    class Type(models.TextChoices):
+        PERSON_REGISTERED = "person.registered", _("Person registered")
+        PERSON_UPDATED = "person.updated", _("Person updated")
+        DUPLICATE_LINKED = "duplicate.linked", _("Linked to an existing person")
+        DUPLICATE_DISMISSED = "duplicate.dismissed", _("Confirmed a different person")
+        CASE_OPENED = "case.opened", _("Case opened")
+        CASE_UPDATED = "case.updated", _("Case updated")
+        CASE_VIEWED = "case.viewed", _("Case file opened")
+        CASE_STAGE_CHANGED = "case.stage_changed", _("Stage changed")
+        CASE_ASSIGNED = "case.assigned", _("Case assigned")
+        CASE_TRANSFERRED = "case.transferred", _("Case transferred")
+        CASE_CLOSED = "case.closed", _("Case closed")
+        CASE_REOPENED = "case.reopened", _("Case reopened")
+        CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
+        NOTE_ADDED = "note.added", _("Note added")
+        TASK_CREATED = "task.created", _("Task created")
+        TASK_UPDATED = "task.updated", _("Task updated")
+        HOUSEHOLD_MEMBER_ADDED = "household.member_added", _("Household member added")
+        USER_CREATED = "user.created", _("User created")
+        USER_UPDATED = "user.updated", _("User updated")
+        MEMBERSHIP_CHANGED = "membership.changed", _("Role changed")
+        TOKEN_CREATED = "token.created", _("API token created")
+        EXPORT = "export", _("Export")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    subject_type = models.CharField(_("subject type"), max_length=40)
+    subject_id = models.CharField(_("subject"), max_length=40)
+    event_type = models.CharField(_("event"), max_length=40, choices=Type.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-created_at"], name="audit_case_time"),
+            models.Index(fields=["office", "-created_at"], name="audit_office_time"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_type} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:caseload", permanent=False)),
+    path("accounts/", include("reintegra.accounts.urls")),
+    path("cases/", include("reintegra.cases.urls")),
+    path("audit/", include("reintegra.audit.urls")),
+    path("api/v1/", include("reintegra.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
