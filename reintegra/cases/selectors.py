@@ -83,7 +83,9 @@ def caseload(
     if mine:
         qs = qs.filter(assigned_to=user)
     if overdue:
-        qs = qs.filter(overdue_tasks_exist())
+        # IN over the (status, due_date) index: cheaper than a correlated EXISTS per case row.
+        late = Task.objects.filter(status=Task.Status.OPEN, due_date__lt=timezone.localdate()).values("case_id")
+        qs = qs.filter(pk__in=late)
     qs = search_cases(qs, access, text)
     return (
         qs.select_related("person", "office", "assigned_to").annotate(has_overdue=overdue_tasks_exist()).order_by("-id")
