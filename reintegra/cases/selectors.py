@@ -193,13 +193,16 @@ def duplicate_candidates(
                 reasons.append(_("same year of birth"))
             elif abs(person.birth_date.year - birth_date.year) <= 2:
                 score += 8
+        same_identifier = False
         if tails and any(p.tail in tails for p in person.phones.all()):
             score += 40
+            same_identifier = True
             reasons.append(_("same phone number"))
         if doc_norms and any(d.normalised in doc_norms for d in person.documents.all()):
             score += 60
+            same_identifier = True
             reasons.append(_("same document number"))
-        if score >= 65 or name_score >= 85:
+        if score >= 65 or name_score >= 85 or same_identifier:
             results.append(DuplicateCandidate(person=person, score=min(100, round(score)), reasons=reasons))
     results.sort(key=lambda c: -c.score)
     results = results[:limit]

@@ -44,10 +44,12 @@ class Cast:
         birth=date(1994, 3, 12),
         assigned_to=None,
         consent=True,
+        return_country: str = "",
+        pre_departure: bool = False,
         **person,
     ) -> Case:
         """Register a returnee in `office`, acting as that office's supervisor."""
-        actor = self.sup_dakar if office in (self.dakar, self.tamba) else self.sup_bamako
+        actor = person.pop("actor", None) or (self.sup_dakar if office in (self.dakar, self.tamba) else self.sup_bamako)
         case = returnee_register(
             actor=actor,
             office=office,
@@ -55,7 +57,9 @@ class Cast:
                 given_names=given, family_name=family, sex=person.pop("sex", "male"), birth_date=birth, **person
             ),
             details=ReturnInput(
-                return_type=ReturnType.ASSISTED_VOLUNTARY, return_country=office.country, programme=None
+                return_type=ReturnType.ASSISTED_VOLUNTARY,
+                return_country=return_country or office.country,
+                pre_departure=pre_departure,
             ),
             assigned_to=assigned_to,
         )
