@@ -1,0 +1,42 @@
+"""The NinjaAPI instance: /api/v1/, token or session authentication, JSON errors, OpenAPI document.
+
+The interactive docs (Swagger UI) are served only when the `ninja` app is installed: ninja then
+serves its bundled Swagger assets through our static files. Without it, ninja would load them
+from a CDN, which the field offices cannot rely on (DESIGN.md §6), so only the JSON document is
+served. Add "ninja" to INSTALLED_APPS to turn /api/v1/docs on.
+"""
+
+from django.conf import settings
+from ninja import NinjaAPI
+
+from reintegra.api import cases, persons
+from reintegra.api.auth import session_auth, token_auth
+from reintegra.api.errors import install_error_handlers
+
+DESCRIPTION = """
+Reintegra's JSON API: the same rules and audit trail as the pages.
+
+Authentication: `Authorization: Bearer <token>` with a personal API token, or the browser session
+(unsafe methods then need the `X-CSRFToken` header). Errors are JSON:
+`{"detail": "...", "errors": {"field": ["message"]}}`, in the user's language.
+
+Users of pseudonymised roles (M&E) receive records without names, phones, document numbers or
+exact address (`identified: false`); `pseudonym` is always present.
+"""
+
+
+def _docs_url() -> str | None:
+    return "/docs" if "ninja" in settings.INSTALLED_APPS else None
+
+
+api = NinjaAPI(
+    title="Reintegra API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+    docs_url=_docs_url(),
+)
+install_error_handlers(api)
+api.add_router("/cases", cases.router)
+api.add_router("/persons", persons.router)
