@@ -61,11 +61,11 @@ def _office(office_id: int | None) -> Office | None:
     return Office(pk=office_id) if office_id else None
 
 
-def _check_password(password: str, user: User) -> None:
+def _check_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user=user)
     except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from error
+        raise ValidationError({field: error.messages}) from error
 
 
 @transaction.atomic
@@ -134,7 +134,7 @@ def user_update(
     user.full_clean(exclude=["password"])
     changes = diff_fields(user, before, ACCOUNT_FIELDS)
     if new_password:
-        _check_password(new_password, user)
+        _check_password(new_password, user, field="new_password")
         user.set_password(new_password)
         changes["password_changed"] = True
     user.save()
