@@ -102,3 +102,17 @@ def test_token_revoke_needs_a_post(client, cast):
     client.post(reverse("accounts:token_create"), {"name": "Kobo sync"})
     token = ApiToken.objects.get()
     assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
+
+
+def test_a_new_token_opens_the_api_until_it_is_revoked(client, cast):
+    client.force_login(cast.cm_dakar)
+    response = client.post(reverse("accounts:token_create"), {"name": "Kobo sync"})
+    raw = re.search(r'<code class="new-token">([^<]+)</code>', response.content.decode()).group(1)
+    client.logout()
+    api = "/api/v1/cases"
+    assert client.get(api, headers={"authorization": f"Bearer {raw}"}).status_code == 200
+    token = ApiToken.objects.get()
+    client.force_login(cast.cm_dakar)
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    client.logout()
+    assert client.get(api, headers={"authorization": f"Bearer {raw}"}).status_code == 401
