@@ -5,6 +5,7 @@ translated sentences; service errors (django ValidationError) are already transl
 """
 
 import logging
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,8 +38,8 @@ MESSAGES = {
     "date_parsing": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),
     "date_from_datetime_parsing": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),
     "date_from_datetime_inexact": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),
-    "enum": gettext_lazy("Choose one of: %(expected)s."),
-    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(choices)s."),
+    "literal_error": gettext_lazy("Choose one of: %(choices)s."),
     "list_type": gettext_lazy("Enter a list."),
     "too_long": gettext_lazy("Ensure this list has at most %(max_length)s items."),
     "dict_type": gettext_lazy("Enter an object."),
@@ -48,6 +49,8 @@ MESSAGES = {
     "less_than_equal": gettext_lazy("Ensure this value is less than or equal to %(le)s."),
 }
 INVALID = gettext_lazy("Enter a valid value.")
+SEND_AN_OBJECT = gettext_lazy("Send a JSON object.")
+NOT_AN_OBJECT = {"missing", "dict_type", "model_type", "model_attributes_type"}
 
 
 def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict:
@@ -78,6 +81,8 @@ def _message(error: dict) -> str:
     if template is None:
         return str(INVALID)
     ctx = dict(error.get("ctx") or {})
+    # pydantic's "'a', 'b' or 'c'" is English; list the choices without the conjunction.
+    ctx["choices"] = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     try:
         return str(template) % ctx if "%(" in str(template) else str(template)
     except (KeyError, TypeError, ValueError):
@@ -88,7 +93,9 @@ def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
     """Ninja/pydantic errors as {field path: [translated messages]}."""
     result: dict[str, list[str]] = {}
     for error in errors:
-        result.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(_message(error))
+        path = _field_path(tuple(error.get("loc", ())))
+        message = str(SEND_AN_OBJECT) if path == NON_FIELD_KEY and error.get("type") in NOT_AN_OBJECT else None
+        result.setdefault(path, []).append(message or _message(error))
     return result
 
 
@@ -126,7 +133,7 @@ def _on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-        return json_error(400, _("The request body is not valid JSON."), {NON_FIELD_KEY: [_("Send a JSON object.")]})
+        return json_error(400, _("The request body is not valid JSON."), {NON_FIELD_KEY: [str(SEND_AN_OBJECT)]})
     if exc.status_code == 403 and "CSRF" in str(exc):
         return json_error(403, _("The CSRF token is missing or incorrect."))
     return json_error(exc.status_code, str(exc))
