@@ -1,0 +1,45 @@
+"""Load the demo: offices, programmes, one user per role and realistic synthetic returnees.
+
+Idempotent: a second run finds everything in place and changes nothing. Refused outside
+demo mode (REINTEGRA_DEMO=1), because the demo accounts share a known password.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reintegra.cases.models import Case
+from reintegra.demo.returnees import DemoReturnees
+from reintegra.demo.world import DEMO_USERS, build_world, require_demo_mode
+
+
+class Command(BaseCommand):
+    help = "Load the demo offices, users and returnees (demo mode only; idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--returnees", type=int, default=320, help="How many returnees to create (default 320).")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (the same seed gives the same demo).")
+
+    def handle(self, *args, returnees: int, seed: int, **options):
+        require_demo_mode("seed_demo")
+        started = time.monotonic()
+        with transaction.atomic():
+            world = build_world()
+            existing = Case.objects.filter(office__in=world.offices).count()
+            if existing:
+                self.stdout.write(f"Demo data already present ({existing} cases): nothing added.")
+            else:
+                created = DemoReturnees(world, seed=seed).run(returnees)
+                self.stdout.write(f"Created {created} demo returnees in {time.monotonic() - started:.1f} s.")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("Demo logins (all with the same password):")
+        for username, (_first, _last, _org, _roles, sees) in DEMO_USERS.items():
+            self.stdout.write(f"  {username:<14} {sees}")
+        password = settings.DEMO_PASSWORD
+        origin = "from DEMO_PASSWORD" if password != settings.DEMO_PASSWORD_DEFAULT else "default; set DEMO_PASSWORD"
+        self.stdout.write(f"  password: {password}   ({origin})")
