@@ -68,7 +68,7 @@ def _registration_office(access: Access, office_id: int) -> Office:
     return office
 
 
-def _linkable_person(user, access: Access, pseudonym: str) -> Person:
+def _linkable_person(user, access: Access, pseudonym: s.Pseudonym) -> Person:
     """A person the user may identify, to open a new case for (a returnee who came back)."""
     case = (
         cases_for(user)
@@ -136,13 +136,13 @@ def case_create(request, payload: s.CaseCreateIn):
 
 
 @router.get("/{number}", response={200: s.CaseDetail, **ERRORS}, summary="Read a case")
-def case_read(request, number: str):
+def case_read(request, number: s.CaseNumber):
     """The case file (audited as a case-file read)."""
     return case_detail(actor(request), _viewed_case(request, number))
 
 
 @router.patch("/{number}", response={200: s.CaseDetail, **ERRORS}, summary="Update return details")
-def case_patch(request, number: str, payload: s.ReturnPatchIn):
+def case_patch(request, number: s.CaseNumber, payload: s.ReturnPatchIn):
     """Correct the return details; only the fields sent change."""
     user = actor(request)
     case = case_for(user, number)
@@ -155,7 +155,7 @@ def case_patch(request, number: str, payload: s.ReturnPatchIn):
 
 
 @router.post("/{number}/stage", response={200: s.CaseDetail, **ERRORS}, summary="Move to another stage")
-def case_stage(request, number: str, payload: s.StageIn):
+def case_stage(request, number: s.CaseNumber, payload: s.StageIn):
     """Move the case one stage forward or back (`allowed_stage_moves` lists the moves allowed now)."""
     user = actor(request)
     case = case_for(user, number)
@@ -165,7 +165,7 @@ def case_stage(request, number: str, payload: s.StageIn):
 
 
 @router.post("/{number}/assign", response={200: s.CaseDetail, **ERRORS}, summary="Assign a case manager")
-def case_assign(request, number: str, payload: s.AssignIn):
+def case_assign(request, number: s.CaseNumber, payload: s.AssignIn):
     """Assign or reassign (supervisors and programme managers of the office)."""
     user = actor(request)
     case = case_for(user, number)
@@ -175,7 +175,7 @@ def case_assign(request, number: str, payload: s.AssignIn):
 
 
 @router.post("/{number}/close", response={200: s.CaseDetail, **ERRORS}, summary="Close a case")
-def case_close(request, number: str, payload: s.CloseIn):
+def case_close(request, number: s.CaseNumber, payload: s.CloseIn):
     """Close with a reason; early closures need a note on what was explored with the returnee."""
     user = actor(request)
     case = case_for(user, number)
@@ -190,7 +190,7 @@ def case_close(request, number: str, payload: s.CloseIn):
 
 
 @router.post("/{number}/reopen", response={200: s.CaseDetail, **ERRORS}, summary="Reopen a closed case")
-def case_reopen(request, number: str, payload: s.ReopenIn):
+def case_reopen(request, number: s.CaseNumber, payload: s.ReopenIn):
     """Reopen at the stage the case had when it was closed (supervisors and programme managers)."""
     user = actor(request)
     case = case_for(user, number)
@@ -199,7 +199,7 @@ def case_reopen(request, number: str, payload: s.ReopenIn):
 
 
 @router.get("/{number}/notes", response={200: list[s.NoteOut], **ERRORS}, summary="List notes")
-def note_list(request, number: str, page: Query[s.ListFilters]):
+def note_list(request, number: s.CaseNumber, page: Query[s.ListFilters]):
     """Counselling and contact notes, newest first. Pseudonymised roles get no note text."""
     case = _viewed_case(request, number)
     identified = access_for(actor(request)).may_identify(case.office_id)
@@ -208,7 +208,7 @@ def note_list(request, number: str, page: Query[s.ListFilters]):
 
 
 @router.post("/{number}/notes", response={201: s.NoteOut, **ERRORS}, summary="Add a note")
-def note_create(request, number: str, payload: s.NoteIn):
+def note_create(request, number: s.CaseNumber, payload: s.NoteIn):
     user = actor(request)
     case = case_for(user, number)
     note = services.note_add(
@@ -218,7 +218,7 @@ def note_create(request, number: str, payload: s.NoteIn):
 
 
 @router.get("/{number}/tasks", response={200: list[s.TaskOut], **ERRORS}, summary="List tasks")
-def task_list(request, number: str, page: Query[s.ListFilters]):
+def task_list(request, number: s.CaseNumber, page: Query[s.ListFilters]):
     """Tasks by due date. Pseudonymised roles get no task titles."""
     case = _viewed_case(request, number)
     identified = access_for(actor(request)).may_identify(case.office_id)
@@ -227,7 +227,7 @@ def task_list(request, number: str, page: Query[s.ListFilters]):
 
 
 @router.post("/{number}/tasks", response={201: s.TaskOut, **ERRORS}, summary="Create a task")
-def task_create(request, number: str, payload: s.TaskIn):
+def task_create(request, number: s.CaseNumber, payload: s.TaskIn):
     user = actor(request)
     case = case_for(user, number)
     task = services.task_create(
@@ -242,7 +242,7 @@ def task_create(request, number: str, payload: s.TaskIn):
 
 
 @router.patch("/{number}/tasks/{task_id}", response={200: s.TaskOut, **ERRORS}, summary="Set a task's status")
-def task_patch(request, number: str, task_id: int, payload: s.TaskPatchIn):
+def task_patch(request, number: s.CaseNumber, task_id: s.Id, payload: s.TaskPatchIn):
     user = actor(request)
     case = case_for(user, number)
     task = case.tasks.select_related("assignee").filter(pk=task_id).first()
@@ -254,7 +254,7 @@ def task_patch(request, number: str, task_id: int, payload: s.TaskPatchIn):
 
 
 @router.get("/{number}/consents", response={200: list[s.ConsentOut], **ERRORS}, summary="List consent decisions")
-def consent_list(request, number: str, page: Query[s.ListFilters]):
+def consent_list(request, number: s.CaseNumber, page: Query[s.ListFilters]):
     """Every consent decision, newest first; `in_force` marks the one in force per purpose."""
     case = _viewed_case(request, number)
     identified = access_for(actor(request)).may_identify(case.office_id)
@@ -264,7 +264,7 @@ def consent_list(request, number: str, page: Query[s.ListFilters]):
 
 
 @router.post("/{number}/consents", response={201: s.ConsentOut, **ERRORS}, summary="Record a consent decision")
-def consent_create(request, number: str, payload: s.ConsentIn):
+def consent_create(request, number: s.CaseNumber, payload: s.ConsentIn):
     """Record a decision; it replaces the one in force for that purpose.
 
     The API takes no file: consent *given* with the `signed_form` method needs the signed form,

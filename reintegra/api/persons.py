@@ -39,7 +39,7 @@ def _identified(user, person: Person) -> bool:
     )
 
 
-def _person(user, pseudonym: str) -> Person:
+def _person(user, pseudonym: s.Pseudonym) -> Person:
     person = _with_visible_cases(user, persons_for(user)).filter(pseudonym=pseudonym.upper()).first()
     if person is None:
         raise Http404
@@ -86,7 +86,7 @@ def person_list(request, filters: Query[s.PersonFilters]):
 
 
 @router.get("/{pseudonym}", response={200: s.PersonDetail, **ERRORS}, summary="Read a person")
-def person_read(request, pseudonym: str):
+def person_read(request, pseudonym: s.Pseudonym):
     """The person, their visible cases and their household."""
     user = actor(request)
     person = _person(user, pseudonym)
@@ -107,7 +107,7 @@ def _case_to_update_through(user, person: Person) -> Case:
 
 
 @router.patch("/{pseudonym}", response={200: s.PersonDetail, **ERRORS}, summary="Correct a person's profile")
-def person_patch(request, pseudonym: str, payload: s.PersonPatchIn):
+def person_patch(request, pseudonym: s.Pseudonym, payload: s.PersonPatchIn):
     """Only the fields sent change; `phones` and `documents`, when sent, replace the lists."""
     user = actor(request)
     person = _person(user, pseudonym)

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from reintegra.cases.models import (
     CaseNote,
@@ -35,24 +35,34 @@ def _iso_date_only(value):
     return value
 
 
+def _printable(value: str) -> str:
+    """NUL characters are refused: PostgreSQL cannot store them (and nobody types them)."""
+    if "\x00" in value:
+        raise ValueError(_("Remove the control characters from this text."))
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+Printable = AfterValidator(_printable)
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # larger numbers would overflow the database integer
 
-
-Country = Annotated[str, Field(max_length=2)]
-CountryRequired = Annotated[str, Field(min_length=2, max_length=2)]
-Name = Annotated[str, Field(max_length=120)]
-OtherNames = Annotated[str, Field(max_length=300)]
-Languages = Annotated[str, Field(max_length=200)]
-PhoneNumber = Annotated[str, Field(max_length=32)]
-DocumentNumber = Annotated[str, Field(max_length=60)]
-Place = Annotated[str, Field(max_length=120)]
-Locality = Annotated[str, Field(max_length=200)]
-Username = Annotated[str, Field(max_length=150)]
-Pseudonym = Annotated[str, Field(max_length=12)]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-SearchText = Annotated[str, Field(max_length=200)]
-Remark = Annotated[str, Field(max_length=5000)]
-LongText = Annotated[str, Field(max_length=20_000)]
+Country = Annotated[str, Field(max_length=2), Printable]
+CountryRequired = Annotated[str, Field(min_length=2, max_length=2), Printable]
+Name = Annotated[str, Field(max_length=120), Printable]
+OtherNames = Annotated[str, Field(max_length=300), Printable]
+Languages = Annotated[str, Field(max_length=200), Printable]
+PhoneNumber = Annotated[str, Field(max_length=32), Printable]
+DocumentNumber = Annotated[str, Field(max_length=60), Printable]
+RequiredDocumentNumber = Annotated[str, Field(min_length=1, max_length=60), Printable]
+Place = Annotated[str, Field(max_length=120), Printable]
+Locality = Annotated[str, Field(max_length=200), Printable]
+Username = Annotated[str, Field(max_length=150), Printable]
+Pseudonym = Annotated[str, Field(max_length=12), Printable]
+CaseNumber = Annotated[str, Field(max_length=40), Printable]
+Title = Annotated[str, Field(min_length=1, max_length=200), Printable]
+SearchText = Annotated[str, Field(max_length=200), Printable]
+Remark = Annotated[str, Field(max_length=5000), Printable]
+LongText = Annotated[str, Field(max_length=20_000), Printable]
 
 
 class In(Schema):
@@ -64,7 +74,7 @@ class In(Schema):
 
 class DocumentIn(In):
     kind: IdentityDocument.Kind
-    number: Annotated[str, Field(min_length=1, max_length=60)]
+    number: RequiredDocumentNumber
     issuing_country: Country = ""
 
 
@@ -99,7 +109,7 @@ class PersonPatchIn(In):
 class ReturnIn(In):
     return_type: ReturnType
     return_country: CountryRequired
-    programme: int | None = Field(None, description="Programme id; it must run in the case's office.")
+    programme: Id | None = Field(None, description="Programme id; it must run in the case's office.")
     host_country: Country = ""
     arrival_date: IsoDate | None = None
     arrival_point: Place = ""
@@ -114,7 +124,7 @@ class ReturnPatchIn(In):
 
     return_type: ReturnType = None
     return_country: CountryRequired = None
-    programme: int | None = None
+    programme: Id | None = None
     host_country: Country = None
     arrival_date: IsoDate | None = None
     arrival_point: Place = None
@@ -125,7 +135,7 @@ class ReturnPatchIn(In):
 
 
 class CaseCreateIn(In):
-    office: int = Field(description="Id of the office opening the case.")
+    office: Id = Field(description="Id of the office opening the case.")
     person: PersonIn
     return_details: ReturnIn
     assigned_to: Username | None = Field(None, description="Username of a case manager of the office.")
@@ -193,18 +203,18 @@ class ConsentIn(In):
 
 class CaseFilters(Schema):
     stage: Stage | None = None
-    office: int | None = None
+    office: Id | None = None
     overdue: bool = False
     mine: bool = False
     q: SearchText = ""
     limit: int = Field(50, ge=1, le=200)
-    cursor: int | None = Field(None, ge=1, description="`next_cursor` of the previous page.")
+    cursor: Id | None = Field(None, description="`next_cursor` of the previous page.")
 
 
 class PersonFilters(Schema):
     q: SearchText = ""
     limit: int = Field(50, ge=1, le=200)
-    cursor: int | None = Field(None, ge=1, description="`next_cursor` of the previous page.")
+    cursor: Id | None = Field(None, description="`next_cursor` of the previous page.")
 
 
 class ListFilters(Schema):

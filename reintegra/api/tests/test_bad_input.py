@@ -136,6 +136,9 @@ def variants(endpoint: Endpoint):
         name = path.rsplit(".", 1)[-1]
         if isinstance(value, str) and name not in endpoint.enums:
             yield f"{path}: huge", json.dumps(_with(endpoint.body, path, HUGE)), path
+            yield f"{path}: NUL character", json.dumps(_with(endpoint.body, path, "a\x00b")), path
+        if isinstance(value, int) and not isinstance(value, bool):
+            yield f"{path}: huge number", json.dumps(_with(endpoint.body, path, 10**30)), path
         if isinstance(value, str) and DATE.match(value):
             yield f"{path}: impossible date", json.dumps(_with(endpoint.body, path, "2026-02-30")), path
             yield f"{path}: number as date", json.dumps(_with(endpoint.body, path, 1700000000)), path
@@ -210,8 +213,26 @@ def test_a_non_numeric_task_id_is_a_400_not_a_500(api_as, cast, world):
     assert response["Content-Type"] == "application/json"
 
 
-def test_a_huge_case_number_is_just_not_found(api_as, cast):
-    assert api_as(cast.sup_dakar).get("/cases/" + "9" * 5000).status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/" + "9" * 5000,
+        "/cases/SN%00DKR",
+        "/persons/P-%00",
+        "/persons/" + "P" * 500,
+        "/cases/X/tasks/" + "9" * 30,
+    ],
+)
+def test_odd_paths_are_a_4xx_never_a_500(api_as, cast, path):
+    response = api_as(cast.sup_dakar).get(path)
+    assert response.status_code in (400, 404, 405)
+    assert response["Content-Type"] == "application/json"
+
+
+def test_huge_ids_in_queries_are_a_400(api_as, cast):
+    for params in [{"cursor": 10**30}, {"office": 10**30}]:
+        assert api_as(cast.sup_dakar).get("/cases", params).status_code == 400
+    assert api_as(cast.sup_dakar).get("/persons", {"cursor": 10**30}).status_code == 400
 
 
 def test_a_body_over_the_upload_limit_is_refused_in_json(api_as, cast, world, settings):
@@ -219,3 +240,10 @@ def test_a_body_over_the_upload_limit_is_refused_in_json(api_as, cast, world, se
     response = api_as(cast.sup_dakar).post(f"/cases/{world.dakar_case.number}/notes", {"text": "x" * 5000})
     assert response.status_code == 413
     assert response.json()["detail"]
+
+
+def test_a_wrong_method_is_a_json_405(api_as, cast, world):
+    response = api_as(cast.sup_dakar).send("DELETE", f"/cases/{world.dakar_case.number}")
+    assert response.status_code == 405
+    assert response.json()["detail"]
+    assert set(response["Allow"].split(", ")) == {"GET", "PATCH"}
