@@ -7,6 +7,7 @@ outside the user's scope is a 404. Reading a case file is audited (`case_viewed`
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from reintegra.accounts.access import Access, access_for
@@ -16,13 +17,24 @@ from reintegra.api import schemas as s
 from reintegra.api.common import actor, fields_renamed, person_input, programme_by_id, user_by_username
 from reintegra.cases import services
 from reintegra.cases.models import Case, Person
-from reintegra.cases.selectors import case_for, caseload, cases_for, current_consents, duplicate_candidates
+from reintegra.cases.selectors import (
+    DuplicateCandidate,
+    case_for,
+    caseload,
+    cases_for,
+    current_consents,
+    duplicate_candidates,
+)
 
 router = Router(tags=["cases"])
 
 ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
 PERSON_FIELD_NAMES = {name: f"person.{name}" for name in services.PERSON_FIELDS + ["phones", "documents"]}
 RETURN_FIELD_NAMES = {name: f"return_details.{name}" for name in services.CASE_FIELDS}
+DUPLICATE_WARNING = gettext_lazy(
+    "This person may already be registered. Send the registration again with link_to_person "
+    "(the pseudonym of the same person) or with confirm_different set to true."
+)
 
 
 def case_detail(user, case: Case) -> s.CaseDetailOut | s.CaseDetailPseudoOut:
@@ -68,7 +80,7 @@ def _registration_office(access: Access, office_id: int) -> Office:
     return office
 
 
-def _linkable_person(user, access: Access, pseudonym: s.Pseudonym) -> Person:
+def _linkable_person(user, access: Access, pseudonym: str) -> Person:
     """A person the user may identify, to open a new case for (a returnee who came back)."""
     case = (
         cases_for(user)
@@ -79,6 +91,18 @@ def _linkable_person(user, access: Access, pseudonym: s.Pseudonym) -> Person:
     if case is None:
         raise ValidationError({"link_to_person": _("There is no person with this pseudonym among your cases.")})
     return case.person
+
+
+def _duplicate_candidates(user, person: services.PersonInput) -> list[DuplicateCandidate]:
+    return duplicate_candidates(
+        user,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        alternative_names=person.alternative_names,
+        birth_date=person.birth_date,
+        phones=person.phones,
+        documents=[d.number for d in person.documents],
+    )
 
 
 @router.post("", response={201: s.CaseDetail, 409: s.DuplicateConflictOut, **ERRORS}, summary="Register a returnee")
@@ -96,32 +120,16 @@ def case_create(request, payload: s.CaseCreateIn):
         raise ValidationError({"confirm_different": _("Either link to an existing person or confirm a new one.")})
     person = person_input(payload.person.model_dump())
     with fields_renamed(RETURN_FIELD_NAMES):
-        details = services.ReturnInput(
-            **payload.return_details.model_dump(exclude={"programme"}),
-            programme=programme_by_id(payload.return_details.programme),
-        )
+        programme = programme_by_id(payload.return_details.programme)
+    details = services.ReturnInput(**payload.return_details.model_dump(exclude={"programme"}), programme=programme)
     assignee = user_by_username(payload.assigned_to, "assigned_to")
     link_to = _linkable_person(user, access, payload.link_to_person) if payload.link_to_person else None
-    dismissed: list[Person] = []
-    if link_to is None:
-        candidates = duplicate_candidates(
-            user,
-            given_names=person.given_names,
-            family_name=person.family_name,
-            alternative_names=person.alternative_names,
-            birth_date=person.birth_date,
-            phones=person.phones,
-            documents=[d.number for d in person.documents],
+    candidates = [] if link_to else _duplicate_candidates(user, person)
+    if candidates and not payload.confirm_different:
+        return Status(
+            409,
+            {"detail": str(DUPLICATE_WARNING), "candidates": [present.candidate_out(c, access) for c in candidates]},
         )
-        if candidates and not payload.confirm_different:
-            return Status(
-                409,
-                {
-                    "detail": _("This person may already be registered. Link to an existing person or confirm."),
-                    "candidates": [present.candidate_out(c, access) for c in candidates],
-                },
-            )
-        dismissed = [c.person for c in candidates]
     with fields_renamed({**PERSON_FIELD_NAMES, **RETURN_FIELD_NAMES}):
         case = services.returnee_register(
             actor=user,
@@ -130,7 +138,7 @@ def case_create(request, payload: s.CaseCreateIn):
             details=details,
             assigned_to=assignee,
             link_to=link_to,
-            dismissed=dismissed,
+            dismissed=[c.person for c in candidates],
         )
     return Status(201, case_detail(user, case))
 

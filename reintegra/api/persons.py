@@ -39,7 +39,7 @@ def _identified(user, person: Person) -> bool:
     )
 
 
-def _person(user, pseudonym: s.Pseudonym) -> Person:
+def _person(user, pseudonym: str) -> Person:
     person = _with_visible_cases(user, persons_for(user)).filter(pseudonym=pseudonym.upper()).first()
     if person is None:
         raise Http404
