@@ -35,12 +35,12 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	@$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
-var:
-	@mkdir -p var
+var/static:
+	@mkdir -p var/static
 
 # --- demo --------------------------------------------------------------------------------
 
-demo: $(STAMP) var messages
+demo: $(STAMP) var/static messages
 	@echo "==> Migrating the database"
 	@$(MANAGE) migrate --no-input
 	@echo "==> Loading demo data (idempotent)"
@@ -60,7 +60,7 @@ fmt: $(STAMP)
 	@$(VENV)/bin/ruff format $(SOURCES)
 	@$(VENV)/bin/ruff check --fix $(SOURCES)
 
-check-migrations: $(STAMP)
+check-migrations: $(STAMP) var/static
 	@echo "==> makemigrations --check"
 	@$(MANAGE) makemigrations --check --dry-run
 
@@ -81,7 +81,7 @@ test: lint check-migrations check-translations messages
 
 # --- benchmarks --------------------------------------------------------------------------
 
-bench: $(STAMP) var messages
+bench: $(STAMP) var/static messages
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench.py
 
 clean-venv:
