@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "ninja",  # serves its Swagger UI assets locally (no CDN) for /api/v1/docs
     "reintegra.accounts",
     "reintegra.audit",
     "reintegra.cases",

@@ -2,8 +2,8 @@
 
 The interactive docs (Swagger UI) are served only when the `ninja` app is installed: ninja then
 serves its bundled Swagger assets through our static files. Without it, ninja would load them
-from a CDN, which the field offices cannot rely on (DESIGN.md §6), so only the JSON document is
-served. Add "ninja" to INSTALLED_APPS to turn /api/v1/docs on.
+from a CDN, which the field offices cannot rely on (DESIGN.md §6). settings.py installs it, so
+/api/v1/docs works offline; the guard keeps the CDN out if someone removes it.
 """
 
 from django.conf import settings

@@ -171,6 +171,13 @@ def _create_person(
     return person
 
 
+def _validate_return(details: ReturnInput) -> None:
+    if details.arrival_date and details.arrival_date > timezone.localdate() and not details.pre_departure:
+        raise ValidationError(
+            {"arrival_date": _("The arrival date cannot be in the future unless the case is opened before departure.")}
+        )
+
+
 def _next_case_number(office: Office, year: int) -> str:
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(office=office, year=year)
     CaseNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
@@ -203,10 +210,7 @@ def case_open(
         raise ValidationError({"programme": _("This programme does not run in this office.")})
     if person.cases.exclude(stage=Stage.CLOSED).filter(office=office).exists():
         raise ValidationError(_("This person already has an open case in this office."))
-    if details.arrival_date and details.arrival_date > timezone.localdate() and not details.pre_departure:
-        raise ValidationError(
-            {"arrival_date": _("The arrival date cannot be in the future unless the case is opened before departure.")}
-        )
+    _validate_return(details)
     case = Case(
         person=person,
         office=office,
@@ -330,6 +334,7 @@ def person_update(*, actor: User, case: Case, data: PersonInput) -> Person:
 def case_update(*, actor: User, case: Case, details: ReturnInput) -> Case:
     """Correct the return details of a case."""
     _require_casework(actor, case.office_id)
+    _validate_return(details)
     before = snapshot(case, CASE_FIELDS)
     for name in CASE_FIELDS:
         setattr(case, name, getattr(details, name))
