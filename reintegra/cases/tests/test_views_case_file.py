@@ -273,3 +273,11 @@ def test_me_officer_sees_no_link_to_the_signed_form(client, cast, world):
     html = client.get(url(world["mine"], "consent")).content.decode()
     assert doc_url(world["mine"], consent) not in html
     assert "Given" in html
+
+
+def test_the_case_file_and_registration_render_in_french(client, cast, world):
+    cast.cm_dakar.language = "fr"
+    cast.cm_dakar.save()
+    client.force_login(cast.cm_dakar)
+    for target in (url(world["mine"]), reverse("cases:register"), reverse("cases:tasks_overdue")):
+        assert '<html lang="fr">' in client.get(target, HTTP_ACCEPT_LANGUAGE="en").content.decode()
