@@ -1,0 +1,112 @@
+"""The main journey in a real browser: headless Chromium from Debian, driven by Selenium.
+
+Log in (French interface) → register a returnee and get the duplicate warning → open the
+case file → add a note and a task. Skipped, with the reason printed, where Chromium or
+ChromeDriver is not installed (`.ci/run` installs both).
+"""
+
+import shutil
+from datetime import date
+
+import pytest
+
+from reintegra.tests.cast import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+HAVE_BROWSER = bool(shutil.which("chromium") and shutil.which("chromedriver"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not HAVE_BROWSER, reason="browser test skipped: Debian packages chromium and chromium-driver are not installed"
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1366,768",
+        "--lang=fr-FR",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def set_value(driver, name: str, value: str) -> None:
+    """Date inputs take typed text in the browser's locale; set the ISO value directly instead."""
+    element = driver.find_element("name", name)
+    driver.execute_script("arguments[0].value = arguments[1]", element, value)
+
+
+def select(driver, name: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element("name", name)).select_by_value(value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_manager_journey_in_french(cast, live_server, browser):
+    existing = cast.case(
+        cast.dakar, given="Mamadou", family="Diallo", birth=date(1994, 3, 12), assigned_to=cast.cm_dakar
+    )
+
+    browser.get(f"{live_server.url}/accounts/login/")
+    assert browser.find_element("tag name", "html").get_attribute("lang") == "fr"
+    browser.find_element("name", "username").send_keys("cm.dakar")
+    browser.find_element("name", "password").send_keys(PASSWORD)
+    browser.find_element("css selector", "form[method=post] button[type=submit]").click()
+    assert "/cases/" in browser.current_url
+
+    browser.get(f"{live_server.url}/cases/register/")
+    browser.find_element("name", "given_names").send_keys("Mamadu")
+    browser.find_element("name", "family_name").send_keys("Dialo")
+    select(browser, "sex", "male")
+    set_value(browser, "birth_date", "1994-06-01")
+    select(browser, "return_type", "assisted_voluntary")
+    return_country = browser.find_element("name", "return_country")
+    return_country.clear()
+    return_country.send_keys("SN")
+    browser.find_element("css selector", "form[action$='/register/'] button[type=submit]").click()
+
+    warning = browser.find_element("id", "duplicates")
+    assert "Mamadou Diallo" in warning.text
+    assert existing.number in warning.text
+    browser.find_element("css selector", "input[name=decision][value=different]").click()
+    browser.find_element("css selector", "#duplicates button[type=submit]:not([name=edit])").click()
+
+    heading = browser.find_element("tag name", "h1").text
+    assert "Mamadu Dialo" in heading or "Mamadu Dialo" in browser.page_source
+    number = browser.current_url.rstrip("/").split("/")[-1].split("?")[0]
+    assert number.startswith("SN-DKR-") and number != existing.number
+
+    browser.get(f"{live_server.url}/cases/{number}/?tab=notes")
+    select(browser, "kind", "counselling")
+    set_value(browser, "session_date", date.today().isoformat())
+    browser.find_element("name", "text").send_keys("Premier entretien : souhaite ouvrir un atelier de couture.")
+    browser.find_element("css selector", "form[action$='/notes/'] button[type=submit]").click()
+    assert "atelier de couture" in browser.find_element("id", "main").text
+
+    browser.get(f"{live_server.url}/cases/{number}/?tab=tasks")
+    browser.find_element("name", "title").send_keys("Appeler pour l'évaluation rapide")
+    set_value(browser, "due_date", date.today().isoformat())
+    browser.find_element("css selector", "form[action$='/tasks/'] button[type=submit]").click()
+    assert "Appeler pour l'évaluation rapide" in browser.find_element("id", "main").text
