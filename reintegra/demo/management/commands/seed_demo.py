@@ -12,7 +12,7 @@ from django.db import transaction
 
 from reintegra.cases.models import Case
 from reintegra.demo.returnees import DemoReturnees
-from reintegra.demo.world import DEMO_USERS, build_world, require_demo_mode
+from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statistics, require_demo_mode
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Demo data already present ({existing} cases): nothing added.")
             else:
                 created = DemoReturnees(world, seed=seed).run(returnees)
+                refresh_planner_statistics()
                 self.stdout.write(f"Created {created} demo returnees in {time.monotonic() - started:.1f} s.")
         self.print_logins()
 

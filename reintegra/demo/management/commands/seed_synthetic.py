@@ -11,7 +11,7 @@ from django.db import transaction
 
 from reintegra.cases.models import Case
 from reintegra.demo.synthetic import SyntheticCases
-from reintegra.demo.world import build_world, require_demo_mode
+from reintegra.demo.world import build_world, refresh_planner_statistics, require_demo_mode
 
 
 class Command(BaseCommand):
@@ -38,5 +38,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:>9,} / {cases:,} cases ({rate:,.0f} cases/s)")
 
         generator.run(cases, batch, progress=progress)
+        refresh_planner_statistics()
         total = Case.objects.count()
         self.stdout.write(f"Added {cases:,} synthetic cases in {time.monotonic() - started:.1f} s; {total:,} in all.")
