@@ -74,7 +74,7 @@ messages: $(STAMP)
 
 pytest: $(STAMP) messages
 	@echo "==> pytest (2 workers)"
-	@$(PY) -m pytest -n 2
+	@$(PY) -m pytest -n 2 -rs
 
 test: lint check-migrations check-translations messages
 	@$(MAKE) --no-print-directory pytest
