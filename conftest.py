@@ -1,6 +1,7 @@
 """The fixed cast of the permission stories (see reintegra/tests/cast.py)."""
 
 import pytest
+from django.utils import translation
 
 from reintegra.tests.cast import Cast, build_cast
 
@@ -8,3 +9,11 @@ from reintegra.tests.cast import Cast, build_cast
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its user's language for the thread; start every test from the default."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

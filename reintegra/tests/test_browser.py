@@ -57,6 +57,16 @@ def set_value(driver, name: str, value: str) -> None:
     driver.execute_script("arguments[0].value = arguments[1]", element, value)
 
 
+def submit(driver, css: str) -> None:
+    """Click a submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element("tag name", "html")
+    driver.find_element("css selector", css).click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
 def select(driver, name: str, value: str) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -65,6 +75,8 @@ def select(driver, name: str, value: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_case_manager_journey_in_french(cast, live_server, browser):
+    cast.cm_dakar.language = ""  # no preference: the Dakar office's French applies
+    cast.cm_dakar.save()
     existing = cast.case(
         cast.dakar, given="Mamadou", family="Diallo", birth=date(1994, 3, 12), assigned_to=cast.cm_dakar
     )
@@ -73,7 +85,7 @@ def test_case_manager_journey_in_french(cast, live_server, browser):
     assert browser.find_element("tag name", "html").get_attribute("lang") == "fr"
     browser.find_element("name", "username").send_keys("cm.dakar")
     browser.find_element("name", "password").send_keys(PASSWORD)
-    browser.find_element("css selector", "form[method=post] button[type=submit]").click()
+    submit(browser, "main form[action$='/login/'] button[type=submit]")
     assert "/cases/" in browser.current_url
 
     browser.get(f"{live_server.url}/cases/register/")
@@ -85,13 +97,13 @@ def test_case_manager_journey_in_french(cast, live_server, browser):
     return_country = browser.find_element("name", "return_country")
     return_country.clear()
     return_country.send_keys("SN")
-    browser.find_element("css selector", "form[action$='/register/'] button[type=submit]").click()
+    submit(browser, "form[action$='/register/'] button[type=submit]")
 
     warning = browser.find_element("id", "duplicates")
     assert "Mamadou Diallo" in warning.text
     assert existing.number in warning.text
     browser.find_element("css selector", "input[name=decision][value=different]").click()
-    browser.find_element("css selector", "#duplicates button[type=submit]:not([name=edit])").click()
+    submit(browser, "#duplicates button[type=submit]:not([name=edit])")
 
     heading = browser.find_element("tag name", "h1").text
     assert "Mamadu Dialo" in heading or "Mamadu Dialo" in browser.page_source
@@ -102,11 +114,11 @@ def test_case_manager_journey_in_french(cast, live_server, browser):
     select(browser, "kind", "counselling")
     set_value(browser, "session_date", date.today().isoformat())
     browser.find_element("name", "text").send_keys("Premier entretien : souhaite ouvrir un atelier de couture.")
-    browser.find_element("css selector", "form[action$='/notes/'] button[type=submit]").click()
+    submit(browser, "form[action$='/notes/'] button[type=submit]")
     assert "atelier de couture" in browser.find_element("id", "main").text
 
     browser.get(f"{live_server.url}/cases/{number}/?tab=tasks")
     browser.find_element("name", "title").send_keys("Appeler pour l'évaluation rapide")
     set_value(browser, "due_date", date.today().isoformat())
-    browser.find_element("css selector", "form[action$='/tasks/'] button[type=submit]").click()
+    submit(browser, "form[action$='/tasks/'] button[type=submit]")
     assert "Appeler pour l'évaluation rapide" in browser.find_element("id", "main").text
