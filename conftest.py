@@ -17,3 +17,11 @@ def _default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def english_users(cast) -> None:
+    """For stories that assert English words: the cast's offices speak French, as in the demo."""
+    from reintegra.accounts.models import User
+
+    User.objects.update(language="en")

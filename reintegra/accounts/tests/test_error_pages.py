@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_users")]
 
 
 def test_404_page_is_the_house_page_for_everyone(client, cast):

@@ -15,7 +15,7 @@ from reintegra.audit.selectors import PAGE_SIZE
 from reintegra.audit.services import audit_record
 from reintegra.tests.cast import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_users")]
 LIST = reverse("audit:list")
 
 
@@ -159,6 +159,7 @@ def test_pages_go_back_in_time_without_counting(client, cast):
     cursor = first.context["page"].next_cursor
     assert len(shown(first)) == PAGE_SIZE and cursor
     assert "Older events" in first.content.decode()
+    assert f'href="?after={cursor}' in first.content.decode().replace("&amp;", "&")
     second = client.get(LIST, {"after": cursor})
     assert len(shown(second)) == 5 and not second.context["page"].next_cursor
     ids = [e.pk for e in shown(first) + shown(second)]

@@ -7,15 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reintegra.accounts.models import User
 from reintegra.audit.models import AuditEvent
 from reintegra.cases.models import Case, ClosureReason, ConsentMethod, ConsentPurpose, ConsentStatus, Stage, Task
 from reintegra.cases.services import case_change_stage, case_close, consent_record, task_create
 
-
-@pytest.fixture(autouse=True)
-def english(cast):
-    User.objects.update(language="en")
+pytestmark = pytest.mark.usefixtures("english_users")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reintegra.accounts.models import User
 from reintegra.audit.models import AuditEvent
 from reintegra.cases.models import ConsentMethod, ConsentPurpose, ConsentStatus
 from reintegra.cases.services import (
@@ -21,10 +20,7 @@ from reintegra.cases.services import (
 
 TABS = ["profile", "household", "consent", "notes", "tasks", "history"]
 
-
-@pytest.fixture(autouse=True)
-def english(cast):
-    User.objects.update(language="en")
+pytestmark = pytest.mark.usefixtures("english_users")
 
 
 @pytest.fixture

@@ -8,18 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reintegra.accounts.models import User
 from reintegra.cases.models import Stage, Task
 from reintegra.cases.services import case_change_stage, task_create, task_set_status
 
 CASELOAD = reverse("cases:caseload")
 OVERDUE = reverse("cases:tasks_overdue")
 
-
-@pytest.fixture(autouse=True)
-def english(cast):
-    """Assertions read English words; the French catalogue arrives later (offices default to French)."""
-    User.objects.update(language="en")
+pytestmark = pytest.mark.usefixtures("english_users")
 
 
 @pytest.fixture

@@ -6,17 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reintegra.accounts.models import User
 from reintegra.audit.models import AuditEvent
 from reintegra.cases.models import Case, ClosureReason, Person
 from reintegra.cases.services import case_close
 
 REGISTER = reverse("cases:register")
 
-
-@pytest.fixture(autouse=True)
-def english(cast):
-    User.objects.update(language="en")
+pytestmark = pytest.mark.usefixtures("english_users")
 
 
 def typed(cast, **changes) -> dict:
