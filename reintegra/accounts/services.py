@@ -235,7 +235,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    """Revoke one of the actor's own tokens (filed as a user update: revoked_at old -> new)."""
+    """Revoke one of the actor's own tokens (audited: revoked_at old -> new)."""
     if token.user_id != actor.pk:
         raise PermissionDenied(_("You may only revoke your own tokens."))
     if token.revoked_at is None:
@@ -243,7 +243,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            event_type=AuditEvent.Type.USER_UPDATED,
+            event_type=AuditEvent.Type.TOKEN_REVOKED,
             subject=token,
             office=_office(_primary_office_id(actor)),
             changes={"token": token.prefix, "revoked_at": [None, token.revoked_at]},

@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         USER_UPDATED = "user.updated", _("User updated")
         MEMBERSHIP_CHANGED = "membership.changed", _("Role changed")
         TOKEN_CREATED = "token.created", _("API token created")
+        TOKEN_REVOKED = "token.revoked", _("API token revoked")
         EXPORT = "export", _("Export")
 
     actor = models.ForeignKey(

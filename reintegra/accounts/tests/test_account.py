@@ -83,7 +83,7 @@ def test_user_revokes_own_token(client, cast):
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
-    event = AuditEvent.objects.filter(subject_type="accounts.apitoken", event_type=AuditEvent.Type.USER_UPDATED).get()
+    event = AuditEvent.objects.filter(subject_type="accounts.apitoken", event_type=AuditEvent.Type.TOKEN_REVOKED).get()
     assert event.changes["revoked_at"][0] is None
 
 

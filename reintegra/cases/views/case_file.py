@@ -5,6 +5,7 @@ import os
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,10 @@ def consent_alerts(consents) -> list[str]:
         consent = consents.get(purpose)
         if consent is None:
             continue
-        values = {"purpose": ConsentPurpose(purpose).label, "date": consent.decided_on}
+        values = {
+            "purpose": ConsentPurpose(purpose).label,
+            "date": date_format(consent.decided_on, "SHORT_DATE_FORMAT"),
+        }
         if consent.status == ConsentStatus.REFUSED:
             alerts.append(gettext("Consent refused on %(date)s: %(purpose)s.") % values)
         elif consent.status == ConsentStatus.WITHDRAWN:
