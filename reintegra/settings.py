@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "reintegra.accounts",
     "reintegra.audit",
     "reintegra.cases",
+    "reintegra.instruments",
+    "reintegra.scoring",
     "reintegra.api",
     "reintegra.demo",
 ]

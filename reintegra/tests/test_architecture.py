@@ -4,7 +4,10 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-CASE_MODELS = r"(Case|Person|Household|Phone|IdentityDocument|NameKey|Consent|CaseNote|Task|StageChange|CaseTransfer)"
+CASE_MODELS = (
+    r"(Case|Person|Household|Phone|IdentityDocument|NameKey|Consent|CaseNote|Task|StageChange|CaseTransfer"
+    r"|Response|Flag|Score)"
+)
 DIRECT_ACCESS = re.compile(rf"\b{CASE_MODELS}\.objects\b")
 
 
