@@ -39,6 +39,9 @@ class AuditEvent(models.Model):
         MEMBERSHIP_CHANGED = "membership.changed", _("Role changed")
         TOKEN_CREATED = "token.created", _("API token created")
         TOKEN_REVOKED = "token.revoked", _("API token revoked")
+        PROFILE_LOADED = "profile.loaded", _("Scoring profile loaded")
+        PROFILE_DEFAULT_SET = "profile.default_set", _("Default scoring profile set")
+        SCORES_COMPUTED = "scores.computed", _("Scores computed")
         EXPORT = "export", _("Export")
 
     actor = models.ForeignKey(
