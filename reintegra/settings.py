@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reintegra.cases",
     "reintegra.instruments",
     "reintegra.scoring",
+    "reintegra.directory",
     "reintegra.api",
     "reintegra.demo",
 ]

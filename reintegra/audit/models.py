@@ -43,6 +43,8 @@ class AuditEvent(models.Model):
         PROFILE_DEFAULT_SET = "profile.default_set", _("Default scoring profile set")
         SCORES_COMPUTED = "scores.computed", _("Scores computed")
         EXPORT = "export", _("Export")
+        DIRECTORY_CHANGED = "directory.changed", _("Service directory changed")
+        DIRECTORY_IMPORTED = "directory.imported", _("Service directory imported")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
