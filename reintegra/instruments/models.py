@@ -56,6 +56,9 @@ class InstrumentVersion(models.Model):
     definition = models.JSONField(_("survey definition"), help_text=_("pyxform's JSON of the form."))
     xform = models.TextField(_("XForm XML"))
     is_current = models.BooleanField(_("current version"), default=False)
+    flag_rules = models.JSONField(
+        _("flag rules"), default=list, blank=True, help_text=_("The flag rules checked when this version was loaded.")
+    )
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
