@@ -1,7 +1,31 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_provisional_profile(sender, using="default", **kwargs) -> None:
+    """After `migrate` (and test database set-up): load the shipped provisional RSS profile.
+
+    Idempotent: loading the same code and version again changes nothing, and it becomes the
+    default only when the RSS has no default profile yet (an M&E officer's choice stays).
+    Skipped while the scoring tables do not exist (migrating backwards or partially).
+    """
+    from django.db import connections
+
+    from reintegra.scoring.models import ScoringProfile
+    from reintegra.scoring.services import provisional_profile_install
+
+    if using != "default":
+        return
+    tables = connections[using].introspection.table_names()
+    if ScoringProfile._meta.db_table not in tables or "instruments_instrument" not in tables:
+        return
+    provisional_profile_install()
 
 
 class ScoringConfig(AppConfig):
     name = "reintegra.scoring"
     verbose_name = _("RSS scoring")
+
+    def ready(self) -> None:
+        post_migrate.connect(install_provisional_profile, sender=self, dispatch_uid="scoring-provisional-profile")

@@ -89,7 +89,13 @@ def _fold(text: str) -> str:
 class CompiledProfile:
     """A profile definition (as normalised by reintegra.scoring.profile) ready to score."""
 
-    def __init__(self, definition: Mapping[str, Any], *, accept_labels: bool = False):
+    def __init__(
+        self,
+        definition: Mapping[str, Any],
+        *,
+        accept_labels: bool = False,
+        extra_labels: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    ):
         self.definition = definition
         indicators = definition["indicators"]
         self.indicator_ids: tuple[str, ...] = tuple(ind["id"] for ind in indicators)
@@ -99,7 +105,8 @@ class CompiledProfile:
         self.item_indicator = np.array([index[item["indicator"]] for item in items], dtype=np.intp)
         self.values = [self._values(item) for item in items]  # code -> value (NaN = missing), direction applied
         self.lookups = [
-            self._lookup(item, values, accept_labels) for item, values in zip(items, self.values, strict=True)
+            self._lookup(item, values, accept_labels, (extra_labels or {}).get(item["question"], {}))
+            for item, values in zip(items, self.values, strict=True)
         ]
         n_items, n_ind = len(items), len(indicators)
         self.item_matrix = np.zeros((n_items, n_ind))
@@ -133,14 +140,19 @@ class CompiledProfile:
         return values
 
     @staticmethod
-    def _lookup(item: Mapping[str, Any], values: dict[str, float], accept_labels: bool) -> dict[Any, float]:
+    def _lookup(
+        item: Mapping[str, Any], values: dict[str, float], accept_labels: bool, extra: Mapping[str, Sequence[str]]
+    ) -> dict[Any, float]:
+        """Answer -> value: codes first, then (when asked) the profile's and the form's option labels."""
         lookup: dict[Any, float] = {None: NAN, "": NAN, **values}
         for code, value in values.items():
             lookup.setdefault(_fold(code), value)
         if accept_labels:
-            for code, labels in item.get("labels", {}).items():
+            labels = [(code, list(texts.values())) for code, texts in item.get("labels", {}).items()]
+            labels += [(code, list(texts)) for code, texts in extra.items()]
+            for code, texts in labels:
                 if code in values:
-                    for label in labels.values():
+                    for label in texts:
                         lookup.setdefault(label, values[code])
                         lookup.setdefault(_fold(label), values[code])
         return lookup
@@ -282,5 +294,12 @@ class CompiledProfile:
         )
 
 
-def compile_profile(definition: Mapping[str, Any], *, accept_labels: bool = False) -> CompiledProfile:
-    return CompiledProfile(definition, accept_labels=accept_labels)
+def compile_profile(
+    definition: Mapping[str, Any],
+    *,
+    accept_labels: bool = False,
+    extra_labels: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> CompiledProfile:
+    """`accept_labels`: answers may also be option labels (Kobo "labels" exports), from the profile
+    and from `extra_labels` (question -> code -> labels, e.g. the form's choice labels)."""
+    return CompiledProfile(definition, accept_labels=accept_labels, extra_labels=extra_labels)

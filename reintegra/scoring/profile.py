@@ -476,9 +476,7 @@ class _Checker:
             if item["scored"] and choices:
                 for choice in sorted(choices - set(item["options"])):
                     self.error(
-                        _(
-                            "items (%(question)s): option “%(option)s” of the form has no value (a number or “missing”)."
-                        ),
+                        _("items (%(question)s): form option “%(option)s” has no value (a number or “missing”)."),
                         question=question,
                         option=choice,
                     )
