@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("reintegra.accounts.urls")),
     path("cases/", include("reintegra.cases.urls")),
     path("audit/", include("reintegra.audit.urls")),
+    path("directory/", include("reintegra.directory.urls")),
     path("scoring/", include("reintegra.scoring.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -290,6 +290,9 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.organisation.get_absolute_url()}#agreement-{self.pk}"
+
     def is_in_force(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.start_date <= on and (self.end_date is None or on <= self.end_date)
@@ -341,7 +344,7 @@ class DirectoryImport(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
-    report = models.JSONField(_("report"), default=list, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

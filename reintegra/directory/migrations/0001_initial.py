@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
                 ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
                 ('rejected_count', models.PositiveIntegerField(default=0, verbose_name='rejected')),
-                ('report', models.JSONField(blank=True, default=list, verbose_name='report')),
+                ('report', models.JSONField(blank=True, default=dict, verbose_name='report')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
                 ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.office', verbose_name='office')),

@@ -1,0 +1,2 @@
+def test_the_directory_builds(directory):
+    assert directory.tailoring.dimensions == ["economic"]
