@@ -218,7 +218,7 @@ class _Checker:
             dimension = entry.get("dimension")
             if dimension not in DIMENSIONS:
                 self.error(
-                    _("%(where)s: indicator belongs to no dimension (“dimension” must be one of %(choices)s)."),
+                    _("%(where)s: belongs to no dimension (“dimension” must be one of %(choices)s)."),
                     where=where,
                     choices=", ".join(DIMENSIONS),
                 )
@@ -405,7 +405,7 @@ class _Checker:
         for scope, count in minimum.items():
             if sizes[scope] and count > sizes[scope]:
                 self.error(
-                    _("missing_rule.min_answered: %(scope)s asks for %(count)s answered but has only %(size)s parts."),
+                    _("missing_rule.min_answered: %(scope)s needs %(count)s answered parts but has %(size)s."),
                     scope=scope,
                     count=count,
                     size=sizes[scope],

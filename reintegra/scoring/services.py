@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record
 from reintegra.instruments.models import Instrument, InstrumentVersion, Response
+from reintegra.instruments.registry import BY_CODE
 from reintegra.scoring import selectors
 from reintegra.scoring.engine import BatchResult, CompiledProfile, ScoreResult
 from reintegra.scoring.models import Score, ScoringProfile
@@ -137,12 +138,15 @@ def profile_set_default(*, actor, profile: ScoringProfile) -> ScoringProfile:
 
 def provisional_profile_install() -> ScoringProfile:
     """Load the shipped provisional profile (idempotent); it becomes the default only when there is none."""
+    shipped = BY_CODE["rss"]  # the instruments app's own hook normally created it already
     Instrument.objects.get_or_create(
         code="rss",
         defaults={
-            "kind": Instrument.Kind.RSS,
-            "title_en": "Reintegration Sustainability Survey (RSS)",
-            "title_fr": "Enquête sur la durabilité de la réintégration (RSS)",
+            "kind": shipped.kind,
+            "title_en": shipped.title_en,
+            "title_fr": shipped.title_fr,
+            "sensitive": shipped.sensitive,
+            "ordering": shipped.ordering,
         },
     )
     has_default = selectors.default_profile("rss") is not None
