@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("reintegra.audit.urls")),
     path("directory/", include("reintegra.directory.urls")),
     path("scoring/", include("reintegra.scoring.urls")),
+    path("instruments/", include("reintegra.instruments.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

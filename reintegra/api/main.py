@@ -13,6 +13,7 @@ from reintegra.api import cases, persons
 from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
 from reintegra.directory import api as directory_api
+from reintegra.instruments import api as instruments_api
 
 DESCRIPTION = """
 Reintegra's JSON API: the same rules and audit trail as the pages.
@@ -41,4 +42,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/cases", cases.router)
 api.add_router("/persons", persons.router)
+api.add_router("", instruments_api.router)
 api.add_router("/directory", directory_api.router)

@@ -32,7 +32,7 @@ class RaisedFlag:
 
 
 def _texts(value, where: str, required: bool = True) -> dict:
-    if not value and not required:
+    if not required and (not value or (isinstance(value, dict) and not any(value.values()))):
         return {"en": "", "fr": ""}
     if isinstance(value, str):
         return {"en": value, "fr": value}
@@ -94,9 +94,13 @@ def parse_flag_rules(text: str | bytes, form: FormModel) -> tuple[list[dict], st
         raise FlagRulesError(_("The flag rules are not valid YAML: %(error)s") % {"error": exc}) from exc
     if not isinstance(data, dict) or not isinstance(data.get("flags", []), list):
         raise FlagRulesError(_("The flag rules file needs a list under “flags”."))
+    return check_rules(data.get("flags") or [], form), str(data.get("version") or "")
+
+
+def check_rules(raw_rules: list, form: FormModel) -> list[dict]:
+    """Rules (as read from YAML or stored on a version) checked against a form."""
     seen: set = set()
-    rules = [_rule(form, raw, index, seen) for index, raw in enumerate(data.get("flags") or [], 1)]
-    return rules, str(data.get("version") or "")
+    return [_rule(form, raw, index, seen) for index, raw in enumerate(raw_rules, 1)]
 
 
 def raised_flags(form: FormModel, rules: list[dict], answers: dict) -> list[RaisedFlag]:

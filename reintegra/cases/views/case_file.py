@@ -16,6 +16,7 @@ from reintegra.cases.models import ConsentPurpose, ConsentStatus, Stage, Task
 from reintegra.cases.selectors import case_for, cases_for, current_consents
 from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
+from reintegra.instruments.case_tab import assessments_tab
 
 TABS = [
     ("profile", _("Profile")),
@@ -23,6 +24,7 @@ TABS = [
     ("consent", _("Consent")),
     ("notes", _("Notes")),
     ("tasks", _("Tasks")),
+    ("assessments", _("Assessments")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -180,5 +182,6 @@ TAB_CONTEXT = {
     "consent": _consent,
     "notes": _notes,
     "tasks": _tasks,
+    "assessments": assessments_tab,
     "history": _history,
 }
