@@ -61,6 +61,8 @@ class SearchForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = services.ORGANISATION_FIELDS
@@ -83,7 +85,7 @@ class OrganisationForm(forms.ModelForm):
 
 class ServiceForm(forms.ModelForm):
     categories = forms.ModelMultipleChoiceField(
-        label=_("Categories"), queryset=categories(), widget=forms.CheckboxSelectMultiple
+        label=_("Categories"), queryset=categories(), to_field_name="code", widget=forms.CheckboxSelectMultiple
     )
     areas = forms.CharField(
         label=_("Coverage areas"),
