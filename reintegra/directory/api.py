@@ -29,7 +29,7 @@ Code = Annotated[str, Field(max_length=40), s.Printable]
 Days = Annotated[int, Field(ge=1, le=365)]
 OrganisationKind = Literal[tuple(Organisation.Kind.values)]  # type: ignore[valid-type]
 Cost = Literal[tuple(Service.Cost.values)]  # type: ignore[valid-type]
-DimensionCode = Literal[tuple(Dimension.values)]  # type: ignore[valid-type]
+DimensionOrAll = Literal[("", *Dimension.values)]  # type: ignore[valid-type]
 
 
 # ------------------------------------------------------------------ shapes
@@ -119,7 +119,7 @@ class ServiceQuery(Schema):
     region: Annotated[str, Field(max_length=120), s.Printable] = ""
     district: Annotated[str, Field(max_length=120), s.Printable] = ""
     category: Code = ""
-    dimension: DimensionCode | Literal[""] = ""
+    dimension: DimensionOrAll = ""
     organisation: s.Id | None = None
     include_inactive: bool = False
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50

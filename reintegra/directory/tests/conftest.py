@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from reintegra.api.tests.conftest import api_as  # noqa: F401 -- the API client fixture, shared
 from reintegra.directory.models import Agreement, Organisation, Service, ServiceCategory
 from reintegra.directory.services import (
     AgreementInput,

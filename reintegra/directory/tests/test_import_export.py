@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from reintegra.audit.models import AuditEvent
 from reintegra.directory.imports import directory_import
-from reintegra.directory.models import DirectoryImport, Organisation, Service
+from reintegra.directory.models import Organisation, Service
 from reintegra.directory.tests.test_pages import login
 from reintegra.directory.xlsx import COLUMNS
 
