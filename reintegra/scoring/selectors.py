@@ -84,6 +84,11 @@ def compiled_profile(profile: ScoringProfile, *, accept_labels: bool = False) ->
     return _compiled(profile.pk, profile.code, profile.version, str(profile.created_at), accept_labels)
 
 
+def profile_score_count(profile: ScoringProfile) -> int:
+    """How many scores were computed with a profile, all offices together (an aggregate, no case data)."""
+    return Score.objects.filter(profile=profile).count()
+
+
 def scores_for(user) -> QuerySet[Score]:
     """Scores of the cases the user may see."""
     return Score.objects.filter(case__in=cases_for(user).values("pk"))

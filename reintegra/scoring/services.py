@@ -65,11 +65,12 @@ def _same_content(stored: dict, definition: dict) -> bool:
 
 
 @transaction.atomic
-def profile_load(*, actor, source_text: str, make_default: bool = False) -> ScoringProfile:
+def profile_load(*, actor, source_text: str, make_default: bool = False, audited: bool = True) -> ScoringProfile:
     """Validate and store a profile file (YAML or JSON).
 
     Loading the same code and version again with the same content returns the stored profile
     (idempotent); with different content it is refused: a changed profile is a new version.
+    `audited=False` only for the set-up after `migrate` (like a data migration, not an action).
     """
     _require_manager(actor)
     definition, instrument = _checked_definition(parse_profile_text(source_text))
@@ -84,7 +85,7 @@ def profile_load(*, actor, source_text: str, make_default: bool = False) -> Scor
                 % {"code": existing.code, "version": existing.version}
             )
         if make_default and not existing.is_default:
-            profile_set_default(actor=actor, profile=existing)
+            profile_set_default(actor=actor, profile=existing, audited=audited)
         return existing
     profile = ScoringProfile(
         code=definition["code"],
@@ -101,19 +102,20 @@ def profile_load(*, actor, source_text: str, make_default: bool = False) -> Scor
     )
     profile.full_clean()
     profile.save()
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.Type.PROFILE_LOADED,
-        subject=profile,
-        changes={"profile": str(profile), "instrument": instrument.code, "provisional": profile.provisional},
-    )
+    if audited:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.Type.PROFILE_LOADED,
+            subject=profile,
+            changes={"profile": str(profile), "instrument": instrument.code, "provisional": profile.provisional},
+        )
     if make_default:
-        profile_set_default(actor=actor, profile=profile)
+        profile_set_default(actor=actor, profile=profile, audited=audited)
     return profile
 
 
 @transaction.atomic
-def profile_set_default(*, actor, profile: ScoringProfile) -> ScoringProfile:
+def profile_set_default(*, actor, profile: ScoringProfile, audited: bool = True) -> ScoringProfile:
     """Make `profile` the one new responses of its instrument are scored with."""
     _require_manager(actor)
     if profile.status != ScoringProfile.Status.ACTIVE:
@@ -127,12 +129,13 @@ def profile_set_default(*, actor, profile: ScoringProfile) -> ScoringProfile:
     ScoringProfile.objects.filter(instrument=profile.instrument, is_default=True).update(is_default=False)
     profile.is_default = True
     profile.save(update_fields=["is_default"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.Type.PROFILE_DEFAULT_SET,
-        subject=profile,
-        changes={"default": [str(previous) if previous else None, str(profile)]},
-    )
+    if audited:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.Type.PROFILE_DEFAULT_SET,
+            subject=profile,
+            changes={"default": [str(previous) if previous else None, str(profile)]},
+        )
     return profile
 
 
@@ -151,7 +154,10 @@ def provisional_profile_install() -> ScoringProfile:
     )
     has_default = selectors.default_profile("rss") is not None
     return profile_load(
-        actor=None, source_text=PROVISIONAL_PROFILE.read_text(encoding="utf-8"), make_default=not has_default
+        actor=None,
+        source_text=PROVISIONAL_PROFILE.read_text(encoding="utf-8"),
+        make_default=not has_default,
+        audited=False,
     )
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reintegra.scoring import selectors, services
 from reintegra.scoring.forms import ProfileUploadForm
-from reintegra.scoring.models import Score
 from reintegra.scoring.profile import DIMENSIONS
 
 RESCORE_PER_REQUEST = services.RESCORE_CHUNK
@@ -52,7 +51,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "profile": profile,
         "may_manage": may_manage,
-        "score_count": Score.objects.filter(profile=profile).count() if may_manage else None,
+        "score_count": selectors.profile_score_count(profile) if may_manage else None,
         **_tables(profile.definition),
     }
     return render(request, "scoring/profile_detail.html", context)
