@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from reintegra.api.common import actor
 from reintegra.api.schemas import ErrorOut
@@ -90,7 +90,7 @@ def response_out(user, response: Response) -> dict:
     access = selectors.user_access(user)
     version = response.instrument_version
     answers = selectors.visible_answers(access, response, services.form_for(version))
-    flags = selectors.flags_of(response) if answers is not None else []
+    flags = sorted(response.flags.all(), key=lambda f: f.code) if answers is not None else []
     language = _language()
     return {
         "id": response.pk,
@@ -155,7 +155,7 @@ def case_response_create(request, number: str, payload: ResponseIn):
         interviewer_name=payload.interviewer_name,
         source=Response.Source.API,
     )
-    return 201, response_out(user, selectors.response_for(user, response.pk))
+    return Status(201, response_out(user, selectors.response_for(user, response.pk)))
 
 
 @router.get("/responses/{response_id}", response={200: ResponseOut, **ERRORS}, summary="Read an assessment")

@@ -115,12 +115,13 @@ def version_create(
         note=note,
         created_by=actor,
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.Type.INSTRUMENT_VERSION_UPLOADED,
-        subject=version,
-        changes={"instrument": instrument.code, "version": version.version, "flags": len(version.flag_rules)},
-    )
+    if actor is not None:  # shipped definitions loaded at migrate time are recorded by the version row itself
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.Type.INSTRUMENT_VERSION_UPLOADED,
+            subject=version,
+            changes={"instrument": instrument.code, "version": version.version, "flags": len(version.flag_rules)},
+        )
     if make_current:
         version_set_current(actor=actor, version=version)
     return version
@@ -134,15 +135,16 @@ def version_set_current(*, actor: User | None, version: InstrumentVersion) -> In
     InstrumentVersion.objects.filter(instrument=version.instrument, is_current=True).update(is_current=False)
     InstrumentVersion.objects.filter(pk=version.pk).update(is_current=True)
     version.is_current = True
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.Type.INSTRUMENT_CURRENT_SET,
-        subject=version,
-        changes={
-            "instrument": version.instrument.code,
-            "version": [previous.version if previous else None, version.version],
-        },
-    )
+    if actor is not None:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.Type.INSTRUMENT_CURRENT_SET,
+            subject=version,
+            changes={
+                "instrument": version.instrument.code,
+                "version": [previous.version if previous else None, version.version],
+            },
+        )
     return version
 
 

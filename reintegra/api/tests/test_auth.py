@@ -105,27 +105,40 @@ def test_required_field_message_is_translated_to_french(api_as, cast, world):
     assert response.json()["errors"]["text"] == ["Ce champ est obligatoire."]
 
 
+ASSESSMENT_PATHS = {
+    f"{BASE}/cases/{{number}}/responses",
+    f"{BASE}/responses/{{response_id}}",
+    f"{BASE}/instruments",
+    f"{BASE}/instruments/{{code}}/versions/{{version}}/xlsform",
+    f"{BASE}/instruments/{{code}}/versions/{{version}}/xform",
+}
+
+
 def test_openapi_document_is_valid_json_listing_every_path(client):
     response = client.get(f"{BASE}/openapi.json")
     assert response.status_code == 200
     document = json.loads(response.content)
     assert document["info"]["title"] == "Reintegra API"
     assert document["info"]["version"] == "1"
-    assert set(document["paths"]) == {
-        f"{BASE}/cases",
-        f"{BASE}/cases/{{number}}",
-        f"{BASE}/cases/{{number}}/stage",
-        f"{BASE}/cases/{{number}}/assign",
-        f"{BASE}/cases/{{number}}/close",
-        f"{BASE}/cases/{{number}}/reopen",
-        f"{BASE}/cases/{{number}}/notes",
-        f"{BASE}/cases/{{number}}/tasks",
-        f"{BASE}/cases/{{number}}/tasks/{{task_id}}",
-        f"{BASE}/cases/{{number}}/consents",
-        f"{BASE}/persons",
-        f"{BASE}/persons/duplicates",
-        f"{BASE}/persons/{{pseudonym}}",
-    }
+    assert (
+        set(document["paths"])
+        == {
+            f"{BASE}/cases",
+            f"{BASE}/cases/{{number}}",
+            f"{BASE}/cases/{{number}}/stage",
+            f"{BASE}/cases/{{number}}/assign",
+            f"{BASE}/cases/{{number}}/close",
+            f"{BASE}/cases/{{number}}/reopen",
+            f"{BASE}/cases/{{number}}/notes",
+            f"{BASE}/cases/{{number}}/tasks",
+            f"{BASE}/cases/{{number}}/tasks/{{task_id}}",
+            f"{BASE}/cases/{{number}}/consents",
+            f"{BASE}/persons",
+            f"{BASE}/persons/duplicates",
+            f"{BASE}/persons/{{pseudonym}}",
+        }
+        | ASSESSMENT_PATHS
+    )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
 
