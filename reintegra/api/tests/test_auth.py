@@ -112,6 +112,12 @@ ASSESSMENT_PATHS = {
     f"{BASE}/instruments/{{code}}/versions/{{version}}/xlsform",
     f"{BASE}/instruments/{{code}}/versions/{{version}}/xform",
 }
+DIRECTORY_PATHS = {
+    f"{BASE}/directory/services",
+    f"{BASE}/directory/services/{{service_id}}",
+    f"{BASE}/directory/organisations",
+    f"{BASE}/directory/organisations/{{organisation_id}}",
+}
 
 
 def test_openapi_document_is_valid_json_listing_every_path(client):
@@ -138,6 +144,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
             f"{BASE}/persons/{{pseudonym}}",
         }
         | ASSESSMENT_PATHS
+        | DIRECTORY_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
