@@ -23,6 +23,7 @@ from reintegra.instruments.engine import FormModel, check_expressions, validate_
 from reintegra.instruments.models import Flag, Instrument, InstrumentVersion, InterviewMode, Occasion, Response
 from reintegra.instruments.registry import Shipped
 from reintegra.instruments.xlsform import XLSFormError, parse_source
+from reintegra.scoring.services import response_score
 
 logger = logging.getLogger(__name__)
 MONITORING_OCCASIONS = {Occasion.FOLLOW_UP, Occasion.ENDLINE}
@@ -288,6 +289,7 @@ def response_save(*, actor: User, response: Response, answers: dict, submit: boo
     response.save()
     if submit:
         raised = _raise_flags(actor, response)
+        response_score(response=response)  # instruments with a default scoring profile (the RSS) are scored now
         _audit(actor, response, AuditEvent.Type.RESPONSE_SUBMITTED, {"flags": [f.code for f in raised]})
     else:
         _audit(actor, response, AuditEvent.Type.RESPONSE_SAVED)

@@ -177,3 +177,4 @@ def test_the_rss_flags_high_distress_from_the_shipped_rules(cast):
     codes = set(Flag.objects.filter(response=response).values_list("code", flat=True))
     assert {"high_distress", "psych_support_requested", "safety_concern"} <= codes
     assert Task.objects.filter(case=case, kind=Task.Kind.ASSESSMENT).exists()
+    assert response.scores.count() == 1  # scored with the default profile on submission
