@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from reintegra.audit.models import AuditEvent
 
@@ -16,7 +17,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file field
+    if isinstance(value, FieldFile):  # `.url` of an empty file raises, so test the type
         return value.name or ""
     return value
 
