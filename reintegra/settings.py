@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reintegra.instruments",
     "reintegra.scoring",
     "reintegra.directory",
+    "reintegra.plans",
     "reintegra.api",
     "reintegra.demo",
 ]

@@ -61,6 +61,14 @@ class Programme(models.Model):
     per_returnee_cap = models.DecimalField(
         _("budget cap per returnee"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    cash_approval_threshold = models.DecimalField(
+        _("cash approval threshold"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Plans with more cash than this (programme currency) need a supervisor's approval."),
+    )
     plan_due_days = models.PositiveSmallIntegerField(
         _("plan due (days after arrival)"), default=30, help_text=_("The handbook prefers about one month.")
     )

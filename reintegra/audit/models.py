@@ -50,6 +50,18 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         DIRECTORY_CHANGED = "directory.changed", _("Service directory changed")
         DIRECTORY_IMPORTED = "directory.imported", _("Service directory imported")
+        PLAN_CREATED = "plan.created", _("Plan created")
+        PLAN_UPDATED = "plan.updated", _("Plan updated")
+        PLAN_REVISED = "plan.revised", _("Plan revised")
+        PLAN_SUBMITTED = "plan.submitted", _("Plan submitted")
+        PLAN_APPROVED = "plan.approved", _("Plan approved")
+        PLAN_RETURNED = "plan.returned", _("Plan returned for changes")
+        PLAN_AGREED = "plan.agreed", _("Plan agreed by the returnee")
+        PLAN_DELAY_EXCEPTION = "plan.delay_exception", _("Plan delay exception recorded")
+        ACTIVITY_CHANGED = "activity.changed", _("Plan activity changed")
+        DISBURSEMENT_RECORDED = "disbursement.recorded", _("Disbursement recorded")
+        DISBURSEMENT_UPDATED = "disbursement.updated", _("Disbursement updated")
+        EXCHANGE_RATE_ENTERED = "exchange_rate.entered", _("Exchange rate entered")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
