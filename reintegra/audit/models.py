@@ -62,6 +62,7 @@ class AuditEvent(models.Model):
         DISBURSEMENT_RECORDED = "disbursement.recorded", _("Disbursement recorded")
         DISBURSEMENT_UPDATED = "disbursement.updated", _("Disbursement updated")
         EXCHANGE_RATE_ENTERED = "exchange_rate.entered", _("Exchange rate entered")
+        RESPONSES_IMPORTED = "responses.imported", _("Assessment responses imported")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"

@@ -192,3 +192,35 @@ class Flag(models.Model):
 
     def suggestion(self, language: str) -> str:
         return self.suggestion_fr if language.startswith("fr") else self.suggestion_en
+
+
+class ImportBatch(models.Model):
+    """One import of a Kobo/ODK export (or a check of one): who, when, which file and version, the row report."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, verbose_name=_("instrument version"), on_delete=models.PROTECT, related_name="imports"
+    )
+    occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices)
+    occasion_number = models.PositiveSmallIntegerField(_("follow-up number"), default=0)
+    file_name = models.CharField(_("file name"), max_length=255)
+    check_only = models.BooleanField(_("check only"), default=False)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    accepted_count = models.PositiveIntegerField(_("accepted"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    already_imported_count = models.PositiveIntegerField(_("already imported"), default=0)
+    report = models.JSONField(
+        _("report"), default=dict, blank=True, help_text=_("Rows, ignored columns and notes, as shown on the report.")
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response import")
+        verbose_name_plural = _("response imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="importbatch_actor_time")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
