@@ -118,3 +118,36 @@ def latest_scores_by_occasion(case: Case, profile: ScoringProfile | None = None)
             s.response.interview_date,
         ),
     )
+
+
+def case_scores(case: Case) -> tuple[ScoringProfile | None, list[Score]]:
+    """The scores shown on a case file: one profile, one score per occasion, in occasion order.
+
+    The profile is the default one when it scored any of the case's submitted responses, else the
+    profile of the most recent score (e.g. the default changed and the case was not re-scored yet);
+    scores of different profiles are never mixed. One query. The caller has checked that the user
+    may see `case`.
+    """
+    scores = list(
+        Score.objects.filter(case=case, response__status=Response.Status.SUBMITTED)
+        .select_related("response", "profile__instrument")
+        .order_by("response__interview_date", "response__id")
+    )
+    if not scores:
+        return None, []
+    profile = next(
+        (s.profile for s in scores if s.profile.is_default), max(scores, key=lambda s: (s.computed_at, s.pk)).profile
+    )
+    latest: dict[tuple[str, int], Score] = {}
+    for score in scores:
+        if score.profile_id == profile.pk:
+            latest[(score.response.occasion, score.response.occasion_number)] = score
+    ordered = sorted(
+        latest.values(),
+        key=lambda s: (
+            OCCASION_ORDER.get(s.response.occasion, 9),
+            s.response.occasion_number,
+            s.response.interview_date,
+        ),
+    )
+    return profile, ordered
