@@ -99,6 +99,17 @@ class User(AbstractUser):
         help_text=_("Empty means the office's language."),
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    is_mental_health_professional = models.BooleanField(
+        _("mental-health professional"),
+        default=False,
+        help_text=_("Only a mental-health professional may decide that a referral can be sent without consent."),
+    )
+    professional_qualification = models.CharField(
+        _("professional qualification"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. clinical psychologist, psychiatrist; recorded with every consent exception they decide."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -63,6 +63,13 @@ class AuditEvent(models.Model):
         DISBURSEMENT_UPDATED = "disbursement.updated", _("Disbursement updated")
         EXCHANGE_RATE_ENTERED = "exchange_rate.entered", _("Exchange rate entered")
         RESPONSES_IMPORTED = "responses.imported", _("Assessment responses imported")
+        REFERRAL_SENT = "referral.sent", _("Referral sent")
+        REFERRAL_SENT_WITHOUT_CONSENT = "referral.consent_overridden", _(
+            "Referral sent without consent (emergency exception)"
+        )
+        REFERRAL_STATUS_CHANGED = "referral.status_changed", _("Referral status changed")
+        REFERRAL_VIEWED = "referral.viewed", _("Referral opened by the partner")
+        REFERRAL_PRINTED = "referral.printed", _("Referral form printed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
