@@ -17,6 +17,7 @@ from reintegra.cases.selectors import case_for, cases_for, current_consents
 from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
 from reintegra.instruments.case_tab import assessments_tab
+from reintegra.plans.case_tab import plan_tab
 
 TABS = [
     ("profile", _("Profile")),
@@ -25,6 +26,7 @@ TABS = [
     ("notes", _("Notes")),
     ("tasks", _("Tasks")),
     ("assessments", _("Assessments")),
+    ("plan", _("Plan")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -183,5 +185,6 @@ TAB_CONTEXT = {
     "notes": _notes,
     "tasks": _tasks,
     "assessments": assessments_tab,
+    "plan": plan_tab,
     "history": _history,
 }
