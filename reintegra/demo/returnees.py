@@ -30,6 +30,7 @@ from reintegra.cases.models import (
 )
 from reintegra.cases.services import DocumentInput, PersonInput, ReturnInput
 from reintegra.demo import data
+from reintegra.demo.assessments import DemoAssessments
 from reintegra.demo.world import World
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class DemoReturnees:
         }
         self.supervisor = world.users["sup.dakar"]
         self.counts: dict[str, int] = {}
+        # Its own random generator: adding assessments leaves the rest of the demo as it was.
+        self.assessments = DemoAssessments(seed=seed + 1, today=self.today)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -383,6 +386,7 @@ class DemoReturnees:
                 self._consent(actor, case, ConsentPurpose.MONITORING, ConsentStatus.WITHDRAWN, withdrawn_on)
         case = self._advance(actor, case, plan, reached)
         self._tasks(actor, case)
+        self.assessments.for_case(actor, case, plan, reached)
         if plan.closure:
             if plan.closure == ClosureReason.LOST_CONTACT:
                 self._note(actor, case, data.NOTES_LOST, plan, self._date_between(arrival, self.today))
@@ -433,6 +437,79 @@ class DemoReturnees:
         )
         return self.create(plan)
 
+    def story_awa(self) -> Case:
+        """The assessments story (issue 3): Aminata, followed by Awa Ndiaye (cm.dakar) in Dakar.
+
+        Screening with signs of distress, an RSS baseline where she wishes psychological support
+        (a suggested MHPSS referral), and a follow-up six months later that shows progress.
+        Fixed values only: the shared random sequence of the other returnees is not touched.
+        """
+        world, actor = self.world, self.world.users["cm.dakar"]
+        arrival = self.today - timedelta(days=230)
+        case = services.returnee_register(
+            actor=actor,
+            office=world.dakar,
+            person=PersonInput(
+                given_names="Aminata",
+                family_name="Sow",
+                sex=Sex.FEMALE,
+                birth_date=date(1997, 6, 14),
+                nationality="SN",
+                languages="wolof, français",
+                phones=["+221 77 305 12 44"],
+                documents=[
+                    DocumentInput(
+                        kind=IdentityDocument.Kind.NATIONAL_ID, number="2 755 1997 01234", issuing_country="SN"
+                    )
+                ],
+            ),
+            details=ReturnInput(
+                return_type=ReturnType.ASSISTED_VOLUNTARY,
+                return_country="SN",
+                programme=world.programme_sn,
+                host_country="MA",
+                arrival_date=arrival,
+                arrival_point=data.ARRIVAL_POINTS["SN"]["air"],
+                return_region="Dakar",
+                return_district="Pikine",
+                return_locality="Quartier Thiaroye Gare, maison n° 17",
+            ),
+            assigned_to=actor,
+        )
+        services.household_member_add(
+            actor=actor,
+            case=case,
+            member=PersonInput(
+                given_names="Moussa", family_name="Sow", sex=Sex.MALE, birth_date=date(2017, 2, 3), nationality="SN"
+            ),
+            relationship=Relationship.CHILD,
+        )
+        consent_day = arrival + timedelta(days=1)
+        for purpose in (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING):
+            services.consent_record(
+                actor=actor,
+                case=case,
+                purpose=purpose,
+                status=ConsentStatus.GIVEN,
+                decided_on=consent_day,
+                method=ConsentMethod.VERBAL_WITNESSED,
+                witness_name=data.WITNESSES[0],
+            )
+        services.note_add(
+            actor=actor,
+            case=case,
+            text=(
+                "Première séance : Aminata souhaite reprendre la couture et parle de nuits difficiles "
+                "depuis son retour."
+            ),
+            session_date=consent_day,
+            kind=CaseNote.Kind.COUNSELLING,
+        )
+        for stage in OPEN_STAGES[1:]:
+            case = services.case_change_stage(actor=actor, case=case, to_stage=stage)
+        self.assessments.story(actor, case, arrival)
+        return case
+
     def story_reopened(self) -> None:
         """One case closed for lost contact, then reopened by the supervisor."""
         case = (
@@ -447,8 +524,12 @@ class DemoReturnees:
 
     def run(self, count: int) -> int:
         self.story_mamadou()
-        plans = self.plans(max(0, count - 1))
+        stories = 1
+        if count > 1:
+            self.story_awa()
+            stories = 2
+        plans = self.plans(max(0, count - stories))
         for plan in plans:
             self.create(plan)
         self.story_reopened()
-        return 1 + len(plans)
+        return stories + len(plans)

@@ -1,4 +1,6 @@
-"""Load the demo: offices, programmes, one user per role and realistic synthetic returnees.
+"""Load the demo: offices, programmes, one user per role, realistic synthetic returnees with their
+assessments (screenings, RSS baselines and follow-ups, skills, first counselling), and the service
+directory (providers, services, agreements, the partner organisation of partner.dakar).
 
 Idempotent: a second run finds everything in place and changes nothing. Refused outside
 demo mode (REINTEGRA_DEMO=1), because the demo accounts share a known password.
@@ -9,8 +11,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from reintegra.cases.models import Case
+from reintegra.demo.directory import seed_directory
 from reintegra.demo.returnees import DemoReturnees
 from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statistics, require_demo_mode
 
@@ -27,13 +31,19 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             world = build_world()
+            organisations = seed_directory(world, timezone.localdate())
+            if organisations:
+                self.stdout.write(f"Added {organisations} organisations to the service directory.")
             existing = Case.objects.filter(office__in=world.offices).count()
             if existing:
                 self.stdout.write(f"Demo data already present ({existing} cases): nothing added.")
             else:
-                created = DemoReturnees(world, seed=seed).run(returnees)
+                demo = DemoReturnees(world, seed=seed)
+                created = demo.run(returnees)
                 refresh_planner_statistics()
+                assessed = ", ".join(f"{count} {code}" for code, count in sorted(demo.assessments.counts.items()))
                 self.stdout.write(f"Created {created} demo returnees in {time.monotonic() - started:.1f} s.")
+                self.stdout.write(f"Assessments: {assessed or 'none'}.")
         self.print_logins()
 
     def print_logins(self) -> None:

@@ -1,0 +1,166 @@
+"""What seed_demo creates: users and roles, offices, realistic cases, assessments with scores and
+flags, the service directory. One database is seeded for the whole module (the seed takes a few
+seconds) and rolled back at the end; the stories only read it.
+"""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from reintegra.accounts.models import Membership, Office, Programme, Role, User
+from reintegra.audit.models import AuditEvent
+from reintegra.cases import selectors
+from reintegra.cases.models import Case, CaseNote, Consent, ConsentStatus, Person, Stage, Task
+from reintegra.directory.models import Agreement, Organisation, PartnerProfile, Service
+from reintegra.instruments.models import Flag, Occasion, Response
+from reintegra.scoring.models import Score
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 40
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo with SMALL returnees, seeded once for the module inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", returnees=SMALL, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def roles_of(username: str) -> set[tuple[str, str]]:
+    return set(Membership.objects.filter(user__username=username).values_list("office__code", "role"))
+
+
+def rss_responses():
+    return Response.objects.filter(instrument_version__instrument__code="rss", status=Response.Status.SUBMITTED)
+
+
+def test_it_creates_each_demo_user_with_the_demo_password_and_role(seeded):
+    assert roles_of("admin") == {("DKR", Role.ADMINISTRATOR), ("BKO", Role.ADMINISTRATOR)}
+    assert roles_of("cm.dakar") == {("DKR", Role.CASE_MANAGER)}
+    assert roles_of("cm.tamba") == {("TBA", Role.CASE_MANAGER)}
+    assert roles_of("cm.bamako") == {("BKO", Role.CASE_MANAGER)}
+    assert roles_of("sup.dakar") == {("DKR", Role.SUPERVISOR)}
+    assert roles_of("pm.dakar") == {("DKR", Role.PROGRAMME_MANAGER)}
+    assert roles_of("me.hq") == {("DKR", Role.ME_OFFICER), ("BKO", Role.ME_OFFICER)}
+    assert roles_of("partner.dakar") == {("DKR", Role.PARTNER)}
+    assert roles_of("cp.dakar") == {("DKR", Role.CHILD_PROTECTION)}
+    assert user("partner.dakar").organisation == "ONG Jappo Liggeey"
+    assert all(u.check_password(settings.DEMO_PASSWORD) for u in User.objects.all())
+
+
+def test_it_builds_the_office_tree_and_programmes(seeded):
+    tamba = Office.objects.get(code="TBA")
+    assert tamba.parent.code == "DKR" and tamba.country == "SN" and tamba.language == "fr"
+    assert Office.objects.get(code="BKO").country == "ML"
+    assert set(Programme.objects.values_list("currency", flat=True)) == {"XOF"}
+    assert not Case.objects.filter(programme__isnull=True).exists()
+
+
+def test_it_covers_every_stage_with_notes_tasks_and_consents(seeded):
+    assert Case.objects.count() == SMALL
+    assert set(Case.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert Case.objects.filter(stage=Stage.CLOSED).exclude(closure_reason="").exists()
+    assert Case.objects.filter(assigned_to__isnull=True).exists()
+    assert Person.objects.filter(relationship="child").exists()
+    assert CaseNote.objects.exists()
+    assert Task.objects.filter(status=Task.Status.OPEN, due_date__lt=date.today()).exists()
+    assert Consent.objects.filter(status=ConsentStatus.GIVEN).exists()
+
+
+def test_every_case_has_its_audit_trail(seeded):
+    opened = AuditEvent.objects.filter(event_type=AuditEvent.Type.CASE_OPENED)
+    assert opened.count() == Case.objects.count()
+    assert AuditEvent.objects.filter(event_type=AuditEvent.Type.CASE_CLOSED).exists()
+
+
+def test_registering_mamadu_dialo_born_1994_warns_about_mamadou_diallo(seeded):
+    candidates = selectors.duplicate_candidates(
+        user("cm.dakar"), given_names="Mamadu", family_name="Dialo", birth_date=date(1994, 1, 1)
+    )
+    assert [(c.person.full_name, c.person.birth_date) for c in candidates][:1] == [
+        ("Mamadou Diallo", date(1994, 3, 12))
+    ]
+
+
+def test_the_bamako_case_manager_sees_no_senegal_case(seeded):
+    assert not selectors.cases_for(user("cm.bamako")).exclude(office__code="BKO").exists()
+    assert selectors.cases_for(user("cm.bamako")).exists()
+    assert set(selectors.cases_for(user("me.hq")).values_list("office__code", flat=True)) == {"DKR", "TBA", "BKO"}
+    assert not selectors.cases_for(user("admin")).exists()
+
+
+def test_rss_baselines_and_follow_ups_are_scored_with_the_default_profile(seeded):
+    baselines = rss_responses().filter(occasion=Occasion.BASELINE)
+    follow_ups = rss_responses().filter(occasion=Occasion.FOLLOW_UP)
+    assert baselines.count() >= SMALL // 3 and follow_ups.exists()
+    for response in [*baselines, *follow_ups]:
+        score = Score.objects.get(response=response)
+        assert score.profile.is_default and score.profile.provisional
+        assert score.composite is not None and 0 <= score.composite <= 1
+    assert not follow_ups.filter(case__stage__in=[Stage.INTAKE, Stage.ASSESSMENT, Stage.PLANNING]).exists()
+    assert len(set(Score.objects.values_list("composite", flat=True))) > 5  # varied answers
+
+
+def test_screenings_raise_flags_that_add_assessment_tasks(seeded):
+    screenings = Response.objects.filter(instrument_version__instrument__code="rapid_screening")
+    assert screenings.count() >= SMALL // 2
+    assert Flag.objects.filter(response__in=screenings).exists()
+    assert Task.objects.filter(kind=Task.Kind.ASSESSMENT).exists()
+    assert not Response.objects.filter(case__stage=Stage.INTAKE).exists()
+
+
+def test_skills_assessments_and_first_counselling_sessions_exist(seeded):
+    codes = set(Response.objects.values_list("instrument_version__instrument__code", flat=True))
+    assert {"skills", "counselling_intake", "rapid_screening", "rss"} <= codes
+
+
+def test_the_story_case_has_a_baseline_wishing_support_and_a_follow_up_six_months_later(seeded):
+    case = Case.objects.get(person__given_names="Aminata", person__family_name="Sow")
+    assert case.assigned_to == user("cm.dakar") and case.office.code == "DKR"
+    baseline = rss_responses().get(case=case, occasion=Occasion.BASELINE)
+    follow_up = rss_responses().get(case=case, occasion=Occasion.FOLLOW_UP, occasion_number=1)
+    assert baseline.flags.filter(code="psych_support_requested", status=Flag.Status.SUGGESTED).exists()
+    assert 175 <= (follow_up.interview_date - baseline.interview_date).days <= 190
+    assert Score.objects.get(response=follow_up).composite > Score.objects.get(response=baseline).composite
+    assert selectors.case_for(user("cm.dakar"), case.number) == case
+
+
+def test_the_directory_lists_providers_with_tagged_services_and_coverage(seeded):
+    assert 10 <= Organisation.objects.count() <= 15
+    assert set(Organisation.objects.values_list("country", flat=True)) == {"SN", "ML"}
+    assert not Service.objects.filter(categories__isnull=True).exists()
+    assert not Service.objects.filter(areas__isnull=True).exists()
+    codes = set(Service.objects.values_list("categories__code", flat=True))
+    assert {"job_placement", "tvet", "financial_services", "mhpss", "health", "legal_documentation", "housing"} <= codes
+
+
+def test_agreements_cover_expiring_expired_and_in_force(seeded):
+    statuses = {(a.kind, a.status()) for a in Agreement.objects.all()}
+    assert (Agreement.Kind.MOU, Agreement.Status.EXPIRING) in statuses
+    assert any(status == Agreement.Status.EXPIRED for _kind, status in statuses)
+    assert (Agreement.Kind.LTA, Agreement.Status.CURRENT) in statuses
+    expiring = next(a for a in Agreement.objects.all() if a.status() == Agreement.Status.EXPIRING)
+    assert expiring.end_date - date.today() <= timedelta(days=60)
+
+
+def test_partner_dakar_works_for_ong_jappo_liggeey_and_its_services(seeded):
+    profile = PartnerProfile.objects.get(user=user("partner.dakar"))
+    assert profile.organisation.name == "ONG Jappo Liggeey"
+    assert profile.organisation.services.count() >= 2
+    assert profile.organisation.office.code == "DKR"
