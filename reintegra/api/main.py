@@ -14,6 +14,7 @@ from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
 from reintegra.directory import api as directory_api
 from reintegra.instruments import api as instruments_api
+from reintegra.plans import api as plans_api
 
 DESCRIPTION = """
 Reintegra's JSON API: the same rules and audit trail as the pages.
@@ -44,3 +45,4 @@ api.add_router("/cases", cases.router)
 api.add_router("/persons", persons.router)
 api.add_router("", instruments_api.router)
 api.add_router("/directory", directory_api.router)
+api.add_router("/plans", plans_api.router)

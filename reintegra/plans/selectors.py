@@ -68,6 +68,10 @@ def disbursement_of(plan: Plan, pk: int) -> Disbursement:
     return row
 
 
+def plan_disbursements(plan: Plan) -> QuerySet[Disbursement]:
+    return Disbursement.objects.filter(activity__plan=plan).order_by("paid_on", "id")
+
+
 def activity_types(include_inactive: bool = False) -> list[ActivityType]:
     qs = ActivityType.objects.all() if include_inactive else ActivityType.objects.filter(active=True)
     return list(qs.select_related("service_category"))

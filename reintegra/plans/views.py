@@ -20,7 +20,7 @@ from reintegra.accounts.access import access_for
 from reintegra.cases.forms import add_service_errors
 from reintegra.cases.models import Stage
 from reintegra.cases.selectors import case_for
-from reintegra.cases.services import case_change_stage
+from reintegra.cases.services import case_change_stage, case_viewed
 from reintegra.cases.views.common import case_page
 from reintegra.plans import forms as plan_forms
 from reintegra.plans import selectors, services
@@ -101,6 +101,7 @@ def plan_edit(request, number, version):
 def plan_detail(request, number, version):
     """One version of the plan, read-only (the current one is worked on in the case file)."""
     plan = selectors.plan_for(request.user, number, version)
+    case_viewed(actor=request.user, case=plan.case)
     context = {"case": plan.case, **plan_context(request, plan.case, plan)}
     context["rights"] = dict.fromkeys(context["rights"], False) | {
         "identify": context["rights"]["identify"],

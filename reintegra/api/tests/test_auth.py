@@ -119,6 +119,41 @@ DIRECTORY_PATHS = {
     f"{BASE}/directory/organisations/{{organisation_id}}",
 }
 
+PLAN_VERSIONS = f"{BASE}/plans/cases/{{number}}/versions"
+PLAN_PATHS = {
+    f"{BASE}/plans/activity-types",
+    f"{BASE}/plans/awaiting",
+    f"{BASE}/plans/late",
+    f"{BASE}/plans/exchange-rates",
+    PLAN_VERSIONS,
+    f"{PLAN_VERSIONS}/{{version}}",
+    f"{PLAN_VERSIONS}/{{version}}/revise",
+    f"{PLAN_VERSIONS}/{{version}}/submit",
+    f"{PLAN_VERSIONS}/{{version}}/approve",
+    f"{PLAN_VERSIONS}/{{version}}/return",
+    f"{PLAN_VERSIONS}/{{version}}/agreement",
+    f"{PLAN_VERSIONS}/{{version}}/activities",
+    f"{PLAN_VERSIONS}/{{version}}/activities/{{activity_id}}",
+    f"{PLAN_VERSIONS}/{{version}}/activities/{{activity_id}}/status",
+    f"{PLAN_VERSIONS}/{{version}}/activities/{{activity_id}}/disbursements",
+    f"{PLAN_VERSIONS}/{{version}}/disbursements",
+    f"{PLAN_VERSIONS}/{{version}}/disbursements/{{disbursement_id}}/confirm",
+}
+
+REFERRAL_PATHS = {
+    f"{BASE}/referrals",
+    f"{BASE}/referrals/fields",
+    f"{BASE}/referrals/preview",
+    f"{BASE}/referrals/{{referral_id}}",
+    f"{BASE}/referrals/{{referral_id}}/status",
+    f"{BASE}/partner/referrals",
+    f"{BASE}/partner/referrals/{{referral_id}}",
+    f"{BASE}/partner/referrals/{{referral_id}}/accept",
+    f"{BASE}/partner/referrals/{{referral_id}}/decline",
+    f"{BASE}/partner/referrals/{{referral_id}}/update",
+    f"{BASE}/partner/referrals/{{referral_id}}/complete",
+}
+
 
 def test_openapi_document_is_valid_json_listing_every_path(client):
     response = client.get(f"{BASE}/openapi.json")
@@ -145,6 +180,8 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         }
         | ASSESSMENT_PATHS
         | DIRECTORY_PATHS
+        | REFERRAL_PATHS
+        | PLAN_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
