@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reintegra.scoring",
     "reintegra.directory",
     "reintegra.plans",
+    "reintegra.referrals",
     "reintegra.api",
     "reintegra.demo",
 ]

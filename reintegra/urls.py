@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("reintegra.directory.urls")),
     path("scoring/", include("reintegra.scoring.urls")),
     path("instruments/", include("reintegra.instruments.urls")),
+    path("", include("reintegra.referrals.urls")),  # desk/, referrals/, partner/referrals/
     path("plans/", include("reintegra.plans.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from reintegra.accounts.models import Office, Role, User
 from reintegra.accounts.services import MembershipInput
 
-ACCOUNT_FIELDS = ["first_name", "last_name", "email", "language", "organisation"]
+ACCOUNT_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "language",
+    "organisation",
+    "is_mental_health_professional",
+    "professional_qualification",
+]
 ACTIVE_CHOICES = [("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))]
 
 
@@ -27,6 +35,24 @@ def _language_field(**kwargs) -> forms.ChoiceField:
         choices=[("", _("The office's language")), *settings.LANGUAGES],
         required=False,
         **kwargs,
+    )
+
+
+def _professional_field() -> forms.BooleanField:
+    """Who may decide the emergency exception to referral consent (handbook referrals §5)."""
+    return forms.BooleanField(
+        label=_("Mental-health professional"),
+        required=False,
+        help_text=_("Only a mental-health professional may decide that a referral can be sent without consent."),
+    )
+
+
+def _qualification_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Professional qualification"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. clinical psychologist, psychiatrist."),
     )
 
 
@@ -92,6 +118,8 @@ class UserCreateForm(MembershipGridMixin, forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False, help_text=_("For partner staff: their organisation.")
     )
+    is_mental_health_professional = _professional_field()
+    professional_qualification = _qualification_field()
     password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput)
     password_again = forms.CharField(label=_("Initial password again"), strip=False, widget=forms.PasswordInput)
 
@@ -114,6 +142,8 @@ class UserEditForm(MembershipGridMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     language = _language_field()
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    is_mental_health_professional = _professional_field()
+    professional_qualification = _qualification_field()
     is_active = forms.BooleanField(
         label=_("Active"), required=False, help_text=_("Untick to deactivate; accounts are never deleted.")
     )

@@ -26,7 +26,16 @@ from reintegra.accounts.models import ApiToken, Membership, Office, Role, User
 from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record, diff_fields, snapshot
 
-ACCOUNT_FIELDS = ["first_name", "last_name", "email", "language", "organisation", "is_active"]
+ACCOUNT_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "language",
+    "organisation",
+    "is_mental_health_professional",
+    "professional_qualification",
+    "is_active",
+]
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,12 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
         raise ValidationError({field: error.messages}) from error
 
 
+def _check_professional(user: User) -> None:
+    """A mental-health professional may decide the consent exception: their qualification is recorded with it."""
+    if user.is_mental_health_professional and not user.professional_qualification:
+        raise ValidationError({"professional_qualification": _("Give the professional qualification.")})
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -80,6 +95,8 @@ def user_create(
     email: str = "",
     language: str = "",
     organisation: str = "",
+    is_mental_health_professional: bool = False,
+    professional_qualification: str = "",
 ) -> User:
     """Create an active user with at least one membership in offices the actor administers."""
     memberships = set(memberships)
@@ -94,7 +111,10 @@ def user_create(
         email=email.strip(),
         language=language,
         organisation=organisation.strip(),
+        is_mental_health_professional=is_mental_health_professional,
+        professional_qualification=professional_qualification.strip(),
     )
+    _check_professional(user)
     user.full_clean(exclude=["password"])
     _check_password(password, user)
     user.set_password(password)
@@ -122,6 +142,8 @@ def user_update(
     organisation: str,
     is_active: bool,
     new_password: str = "",
+    is_mental_health_professional: bool = False,
+    professional_qualification: str = "",
 ) -> User:
     """Change a user's account; deactivation replaces deletion. A new password is optional."""
     _require_account_control(actor, user)
@@ -131,6 +153,9 @@ def user_update(
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.email, user.organisation = email.strip(), organisation.strip()
     user.language, user.is_active = language, is_active
+    user.is_mental_health_professional = is_mental_health_professional
+    user.professional_qualification = professional_qualification.strip()
+    _check_professional(user)
     user.full_clean(exclude=["password"])
     changes = diff_fields(user, before, ACCOUNT_FIELDS)
     if new_password:

@@ -25,6 +25,7 @@ from reintegra.accounts.forms import (
     UserFilterForm,
     apply_errors,
 )
+from reintegra.referrals.access import partner_organisation_id
 
 USERS_PAGE_SIZE = 50
 
@@ -34,6 +35,8 @@ def home_for(user) -> str:
     access = access_for(user)
     if access.sees_cases:
         return resolve_url(settings.LOGIN_REDIRECT_URL)
+    if partner_organisation_id(user) is not None:
+        return reverse("referrals:inbox")
     if access.administer:
         return reverse("accounts:user_list")
     return reverse("accounts:account")

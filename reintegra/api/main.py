@@ -15,6 +15,7 @@ from reintegra.api.errors import install_error_handlers
 from reintegra.directory import api as directory_api
 from reintegra.instruments import api as instruments_api
 from reintegra.plans import api as plans_api
+from reintegra.referrals import api as referrals_api
 
 DESCRIPTION = """
 Reintegra's JSON API: the same rules and audit trail as the pages.
@@ -46,3 +47,4 @@ api.add_router("/persons", persons.router)
 api.add_router("", instruments_api.router)
 api.add_router("/directory", directory_api.router)
 api.add_router("/plans", plans_api.router)
+api.add_router("", referrals_api.router)

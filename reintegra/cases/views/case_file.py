@@ -18,6 +18,7 @@ from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
 from reintegra.instruments.case_tab import assessments_tab
 from reintegra.plans.case_tab import plan_tab
+from reintegra.referrals.case_tab import referrals_tab
 
 TABS = [
     ("profile", _("Profile")),
@@ -27,6 +28,7 @@ TABS = [
     ("tasks", _("Tasks")),
     ("assessments", _("Assessments")),
     ("plan", _("Plan")),
+    ("referrals", _("Referrals")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -186,5 +188,6 @@ TAB_CONTEXT = {
     "tasks": _tasks,
     "assessments": assessments_tab,
     "plan": plan_tab,
+    "referrals": referrals_tab,
     "history": _history,
 }
