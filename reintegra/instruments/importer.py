@@ -374,6 +374,7 @@ class Run:
     check_only: bool
     cases: QuerySet[Case]
     today: date
+    max_new_rows: int | None = None
     found: dict[str, Case | None] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)  # external id -> row accepted in this file
 
@@ -387,6 +388,20 @@ class Run:
         return Response.objects.filter(
             instrument_version__instrument_id=self.version.instrument_id, external_id=external_id
         ).exists()
+
+
+def _reason(form: FormModel, key: str, message: str, raw: dict) -> str:
+    """`question: message`, with the answer given when it is a code or a number (never free text)."""
+    question = form.by_name.get(key)
+    value = raw.get(key)
+    if question is not None and question.type != "text" and value not in (None, ""):
+        shown = " ".join(value) if isinstance(value, list) else str(value)
+        return _("%(question)s: %(message)s (answer: “%(value)s”)") % {
+            "question": key,
+            "message": message,
+            "value": shown[:80],
+        }
+    return _("%(question)s: %(message)s") % {"question": key, "message": message}
 
 
 def import_row(run: Run, number: int, row: Sequence[str]) -> dict:
@@ -414,7 +429,7 @@ def import_row(run: Run, number: int, row: Sequence[str]) -> dict:
     raw, column_errors = raw_answers(plan, run.form, row)
     clean, answer_errors = validate_answers(run.form, raw, partial=False)
     for key, message in {**answer_errors, **column_errors}.items():
-        errors.append(_("%(question)s: %(message)s") % {"question": key, "message": message})
+        errors.append(_reason(run.form, key, message, raw))
     skipped = [name for name in raw if name not in clean and name not in answer_errors]
     if skipped:
         entry["notes"].append(
@@ -511,7 +526,29 @@ def _rows(rows: Iterator[list[str]], run: Run, notes: list[str]) -> list[dict]:
             )
             break
         report.append(_safe_row(run, number, row))
+        if run.max_new_rows and len(run.seen) >= run.max_new_rows:
+            _stop_early(run, rows, number, notes)
+            break
     return report
+
+
+def _stop_early(run: Run, rows: Iterator[list[str]], number: int, notes: list[str]) -> None:
+    """The page imports a bounded number of new rows per upload; uploading the file again continues."""
+    if next(rows, None) is None:
+        return
+    values = {"count": run.max_new_rows, "row": number}
+    if run.check_only:
+        message = _(
+            "The check stopped at row %(row)s, after %(count)s rows that would be accepted; the rest of the file "
+            "was not checked. Check the whole file with the import_responses command (--check)."
+        )
+    else:
+        message = _(
+            "The import stopped at row %(row)s, after %(count)s new responses, to keep the page responsive. "
+            "Upload the same file again to continue: rows already imported are skipped. "
+            "Large files go faster with the import_responses command."
+        )
+    notes.append(message % values)
 
 
 def responses_import(
@@ -525,9 +562,11 @@ def responses_import(
     mode: str = InterviewMode.IN_PERSON,
     case_column: str = "",
     check_only: bool = False,
+    max_new_rows: int | None = None,
 ) -> ImportBatch:
     """Import an export file into the actor's cases; the report comes back as an ImportBatch.
 
+    `max_new_rows` bounds the rows accepted in one go (the web page); the rest waits for the next upload.
     Raises PermissionDenied (no casework rights), ValidationError (bad options) or ImportProblem (file).
     """
     _check_request(actor, occasion, occasion_number, mode)
@@ -549,6 +588,7 @@ def responses_import(
         check_only=check_only,
         cases=cases_for(actor).filter(office_id__in=access.identifying).select_related("office"),
         today=timezone.localdate(),
+        max_new_rows=max_new_rows,
     )
     notes: list[str] = []
     if not plan.dates:

@@ -20,6 +20,7 @@ from reintegra.instruments import importer, selectors
 from reintegra.instruments.import_forms import ImportForm
 
 PAGE_SIZE = 200
+NEW_ROWS_PER_UPLOAD = 1000  # ~15 s of work; uploading the same file again continues (rows already in are skipped)
 
 
 def _require_importer(request) -> None:
@@ -34,7 +35,10 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         try:
             batch = importer.responses_import_upload(
-                actor=request.user, upload=form.cleaned_data["file"], **form.service_kwargs()
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                max_new_rows=NEW_ROWS_PER_UPLOAD,
+                **form.service_kwargs(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

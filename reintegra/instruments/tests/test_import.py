@@ -244,7 +244,7 @@ def test_bad_rows_are_rejected_with_their_reasons_and_good_rows_still_go_in(cast
     assert rows[2]["errors"] == ["Case SN-DKR-2026-999999 not found."]
     assert rows[3]["errors"] == [f"Case {other_office.number} not found."]  # no hint that it exists elsewhere
     assert rows[4]["errors"] == [f"Case {colleague.number} not found."]
-    assert rows[5]["errors"] == ["e1_economic_satisfaction: Choose one of the options."]
+    assert rows[5]["errors"] == ["e1_economic_satisfaction: Choose one of the options. (answer: “happy”)"]
     assert rows[6]["errors"][0].startswith("p9_able_to_stay: Choose an answer")
     assert rows[7]["errors"] == ["The row has no case number."]
     assert rows[8]["status"] == "accepted" and Response.objects.filter(case=good).count() == 1
@@ -261,7 +261,9 @@ def test_a_violated_constraint_is_a_reason_with_the_forms_message(cast, tmp_path
     header = ["case_number", *[column(q) for q in questions]]
     path = write_csv(tmp_path, header, [[case.number, *[answers[q.name] for q in questions]]])
     batch = run(cast, path, code="rapid_screening", occasion="screening")
-    assert batch.report["rows"][0]["errors"] == ["pregnancy_months: Enter a number of months between 1 and 10."]
+    assert batch.report["rows"][0]["errors"] == [
+        "pregnancy_months: Enter a number of months between 1 and 10. (answer: “12”)"
+    ]
 
 
 def test_a_follow_up_without_monitoring_consent_is_rejected_with_the_reason(cast, tmp_path):
@@ -456,3 +458,13 @@ def test_answers_to_questions_that_do_not_apply_are_reported_as_not_kept(cast, t
     assert row["status"] == "accepted" and "were not kept: job" in row["notes"][0]
     assert "job" not in Response.objects.get(case=case).answers
     assert {"column": "column 5", "reason": "The column has no name."} in batch.report["ignored_columns"]
+
+
+def test_a_bounded_import_stops_with_a_note_and_the_same_file_continues(cast, tmp_path):
+    cases = [cast.case(cast.dakar, given=f"P{i}", assigned_to=cast.cm_dakar) for i in range(3)]
+    path = kobo_rss_file(tmp_path, [(c.number, f"b-{i}", rss_answers()) for i, c in enumerate(cases)])
+    first = run(cast, path, max_new_rows=2)
+    assert (first.row_count, first.accepted_count) == (2, 2) and "stopped at row 3" in first.report["notes"][-1]
+    second = run(cast, path, max_new_rows=2)
+    assert (second.accepted_count, second.already_imported_count) == (1, 2) and not second.report["notes"]
+    assert Response.objects.count() == 3
