@@ -160,8 +160,8 @@ def _legend_item(style: Style, x: float, y: float, label: str) -> str:
 
 # --- radar ---------------------------------------------------------------------------------------
 
-RADAR_WIDTH, RADAR_HEIGHT = 380, 322
-RADAR_CX, RADAR_CY, RADAR_R = 190.0, 160.0, 110.0
+RADAR_WIDTH, RADAR_HEIGHT = 380, 318
+RADAR_CX, RADAR_CY, RADAR_R = 190.0, 150.0, 122.0
 RADAR_RINGS = (0.25, 0.5, 0.75, 1.0)
 
 
