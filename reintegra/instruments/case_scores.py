@@ -127,7 +127,16 @@ def _describe(rows: list[Row], keys: tuple[str, ...], labels: dict[str, str]) ->
     return " ".join(sentences)
 
 
-def _radar(rows: list[Row], first: Row | None, last: Row | None, labels: dict[str, str], case: Case):
+def _radar_title(shown: list[Row]) -> str:
+    if len(shown) == 2:
+        return _("Reintegration scores by dimension, %(first)s and %(last)s") % {
+            "first": shown[0].occasion,
+            "last": shown[1].occasion,
+        }
+    return _("Reintegration scores by dimension, %(occasion)s") % {"occasion": shown[0].occasion}
+
+
+def _radar(first: Row | None, last: Row | None, labels: dict[str, str], case: Case):
     shown = [row for row in (first, last) if row is not None]
     series = []
     if first is not None:
@@ -137,8 +146,7 @@ def _radar(rows: list[Row], first: Row | None, last: Row | None, labels: dict[st
     return charts.radar_svg(
         axes=[charts.Axis(key, labels[key]) for key in DIMENSIONS],
         series=series,
-        title=_("Reintegration scores by dimension, %(occasions)s")
-        % {"occasions": _(" and ").join(row.occasion for row in shown)},
+        title=_radar_title(shown),
         desc=_describe(shown, DIMENSIONS, labels),
         id_prefix=f"radar-{case.pk}",
         number=number,
@@ -190,7 +198,11 @@ def score_card(access: Access, case: Case, responses: list[Response], language: 
         last = rows[-1]
     shown = [row for row in (first, last) if row is not None]
     bands = [
-        {**band, "label": band["label"].get(language) or band["label"].get("en", "")}
+        {
+            "scope": labels.get(band["scope"], band["scope"]),
+            "range": f"{number(band['from'])}–{number(band['to'])}",
+            "label": band["label"].get(language) or band["label"].get("en", ""),
+        }
         for band in (profile.definition or {}).get("bands", [])
     ]
     return {
@@ -198,7 +210,7 @@ def score_card(access: Access, case: Case, responses: list[Response], language: 
             "profile": profile,
             "profile_name": profile.name(language),
             "rows": rows,
-            "radar": _radar(rows, first, last, labels, case),
+            "radar": _radar(first, last, labels, case),
             "radar_rows": shown,
             "radar_table": _radar_table(shown, labels),
             "timeline": _timeline(rows, labels, case),

@@ -10,6 +10,7 @@ from django.utils import translation
 from reintegra.instruments import services
 from reintegra.instruments.selectors import current_version
 from reintegra.instruments.tests.conftest import give_monitoring_consent
+from reintegra.scoring import services as services_scoring
 from reintegra.scoring.models import Score
 from reintegra.scoring.selectors import default_profile
 from reintegra.tests.cast import PASSWORD
@@ -203,3 +204,35 @@ def test_the_tab_keeps_its_query_budget_whatever_the_number_of_occasions(client,
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(tab_url(case))
     assert page.content.decode().count('class="occasion"') == 5
+
+
+def test_a_profile_with_bands_shows_each_score_band_and_no_provisional_badge(client, cast, english_users):
+    text = services_scoring.PROVISIONAL_PROFILE.read_text(encoding="utf-8")
+    text = text.replace('version: "2026.1"', 'version: "2026.9"').replace("provisional: true", "provisional: false")
+    text = text.replace(
+        "bands: []",
+        "bands:\n"
+        "  - {scope: composite, from: 0, to: 0.5, label: {en: Fragile, fr: Fragile}}\n"
+        "  - {scope: composite, from: 0.5, to: 1, label: {en: Sustainable, fr: Durable}}\n",
+    )
+    profile = services_scoring.profile_load(actor=cast.me_hq, source_text=text, make_default=True)
+    case = cast.case(cast.dakar, assigned_to=cast.cm_dakar)
+    response = rss(cast, case, MIDDLE)
+    score = Score.objects.get(response=response, profile=profile)
+    expected = "Fragile" if score.composite < 0.5 else "Sustainable"
+    html = login(client, cast.cm_dakar).get(tab_url(case)).content.decode()
+    table = html[html.index('id="score-table"') :]
+    assert f'<span class="badge">{expected}</span>' in table and "2026.9" in table
+    assert 'id="score-bands"' in html and 'id="provisional-profile"' not in html
+
+
+def test_after_a_change_of_default_profile_the_card_keeps_the_profile_that_scored_the_case(client, cast):
+    case = cast.case(cast.dakar, assigned_to=cast.cm_dakar)
+    rss(cast, case, MIDDLE)
+    text = services_scoring.PROVISIONAL_PROFILE.read_text(encoding="utf-8").replace(
+        'version: "2026.1"', 'version: "2026.8"'
+    )
+    services_scoring.profile_load(actor=cast.me_hq, source_text=text, make_default=True)
+    html = login(client, cast.cm_dakar).get(tab_url(case)).content.decode()
+    table = html[html.index('id="score-table"') :]
+    assert "2026.1" in table and "2026.8" not in table
