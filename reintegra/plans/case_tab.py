@@ -17,6 +17,7 @@ from reintegra.plans.selectors import (
     plan_activities,
     plans_of,
 )
+from reintegra.plans.services import approval_reasons
 from reintegra.scoring.selectors import latest_scores_by_occasion
 
 SHOWN_FLAGS = (Flag.Status.SUGGESTED, Flag.Status.CONFIRMED)
@@ -103,6 +104,9 @@ def plan_context(request, case, plan: Plan | None, *, versions=None) -> dict:
         "language": (get_language() or "en")[:2],
         "plan_forms": _forms(rights, case),
         "rights": rights,
+        "approval_reasons": approval_reasons(plan, plan.submitted_total, plan.submitted_cash)
+        if plan is not None and plan.status == Plan.Status.AWAITING_APPROVAL
+        else [],
         "can_move_to_implementation": rights["can_track"]
         and plan is not None
         and plan.status in (Plan.Status.APPROVED, Plan.Status.AGREED)

@@ -128,6 +128,7 @@ def test_the_story_create_submit_approve_agree_pay(client, cast, awa, english_us
     plan.refresh_from_db()
     assert plan.status == Plan.Status.AWAITING_APPROVAL
     awaiting = login(client, cast.sup_dakar).get(reverse("plans:awaiting")).content.decode()
+    assert "exceeds the per-returnee cap" in client.get(tab(awa)).content.decode()
     assert awa.number in awaiting and "Awa" in awaiting
     assert client.post(url("approve", plan), {"note": "OK"}).status_code == 302
     plan.refresh_from_db()
