@@ -4,8 +4,7 @@ partner.dakar must never see anything of her.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,16 +17,16 @@ from reintegra.plans.models import Activity, ActivityType, Plan
 from reintegra.referrals import services
 from reintegra.referrals.models import Referral
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 AMINATA_PHONE = "+221 77 999 88 77"
 
 
-def give_sharing_consent(cast, case, status=ConsentStatus.GIVEN, on=date(2026, 2, 1)):
+def give_sharing_consent(cast, case, status=ConsentStatus.GIVEN, on=date(2026, 2, 1), purpose=ConsentPurpose.SHARING):
     return consent_record(
         actor=cast.sup_dakar,
         case=case,
-        purpose=ConsentPurpose.SHARING,
+        purpose=purpose,
         status=status,
         decided_on=on,
         method=ConsentMethod.VERBAL_WITNESSED,

@@ -70,7 +70,9 @@ def test_a_professional_sends_without_consent_with_a_justification_and_it_is_aud
     assert referral.override_decided_by == cast.cm_dakar
     assert referral.override_qualification == "Psychologue clinicienne"
     assert referral.override_decided_on == TODAY
-    event = AuditEvent.objects.get(event_type=AuditEvent.Type.REFERRAL_SENT_WITHOUT_CONSENT, subject_id=str(referral.pk))
+    event = AuditEvent.objects.get(
+        event_type=AuditEvent.Type.REFERRAL_SENT_WITHOUT_CONSENT, subject_id=str(referral.pk)
+    )
     assert event.changes["reason"] == "life_at_risk"
     assert event.changes["qualification"] == "Psychologue clinicienne"
     assert "suicidaires" in event.changes["justification"]
