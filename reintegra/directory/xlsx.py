@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from reintegra.directory.models import Organisation, Service
+from reintegra.lib.cells import restore, safe_xlsx_cell
 
 ORGANISATION_COLUMNS = [
     "organisation",
@@ -51,22 +51,7 @@ COLUMNS = ORGANISATION_COLUMNS + SERVICE_COLUMNS
 REQUIRED_COLUMNS = ["organisation", "service"]
 MAX_ROWS = 5000
 MAX_CELL = 5000
-# Spreadsheet programs run cells starting with these as formulas (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_SIGNATURE = b"PK\x03\x04"
-
-
-def neutralise(value: str) -> str:
-    """A text cell that cannot run as a formula: a leading apostrophe before = + - @ (OWASP advice)."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def restore(value: str) -> str:
-    """The reverse of `neutralise`, so that an exported file imports back unchanged."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
 
 
 def cell_text(value) -> str:
@@ -182,7 +167,7 @@ def write_workbook(rows: Iterable[tuple[Organisation, Service | None]]) -> bytes
     sheet.append(COLUMNS)
     for organisation, service in rows:
         cells = organisation_cells(organisation) + service_cells(service)
-        sheet.append([neutralise(c) if isinstance(c, str) else c for c in cells])
+        sheet.append([safe_xlsx_cell(c) if isinstance(c, str) else c for c in cells])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

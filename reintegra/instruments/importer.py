@@ -45,7 +45,8 @@ from reintegra.cases.selectors import cases_for
 from reintegra.instruments.engine import FormModel, Question, validate_answers
 from reintegra.instruments.models import ImportBatch, InstrumentVersion, InterviewMode, Occasion, Response
 from reintegra.instruments.services import form_for, response_record
-from reintegra.scoring.batch import FileProblem, question_of, read_rows, safe_cell
+from reintegra.lib.cells import safe_cell
+from reintegra.scoring.batch import FileProblem, question_of, read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -683,11 +684,14 @@ def report_lines(batch: ImportBatch) -> Iterator[list[str]]:
             " | ".join(entry.get("errors", [])),
             " | ".join(entry.get("notes", [])),
         ]
-        yield [safe_cell(cell) for cell in cells]
+        yield [safe_cell(cell, keep_numbers=True) for cell in cells]
     for item in batch.report.get("ignored_columns", []):
-        yield [safe_cell(cell) for cell in ("", "ignored_column", "", "", "", item["column"], item["reason"])]
+        yield [
+            safe_cell(cell, keep_numbers=True)
+            for cell in ("", "ignored_column", "", "", "", item["column"], item["reason"])
+        ]
     for note in batch.report.get("notes", []):
-        yield [safe_cell(cell) for cell in ("", "note", "", "", "", "", note)]
+        yield [safe_cell(cell, keep_numbers=True) for cell in ("", "note", "", "", "", "", note)]
 
 
 def write_report(batch: ImportBatch, out) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
 
+from reintegra.lib.cells import safe_cell
 from reintegra.scoring.engine import BatchResult, CompiledProfile
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,6 @@ SCORE_COLUMNS = ("economic", "social", "psychosocial", "composite")
 OUTPUT_COLUMNS = (*SCORE_COLUMNS, "missing_count", "status", "reason")
 OK, INSUFFICIENT, ERROR = "ok", "insufficient_answers", "error"
 SEGMENT = re.compile(r"[/:]")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 class FileProblem(Exception):
@@ -139,13 +138,6 @@ def _number(value: float) -> str:
     return "" if value is None or math.isnan(value) else f"{value:.6g}"
 
 
-def safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (cells starting with = + - @) unless the cell is a number."""
-    if value.startswith(FORMULA_START) and not NUMBER.match(value):
-        return "'" + value
-    return value
-
-
 def _row_outcome(i: int, row: list[str], width: int, batch: BatchResult, compiled, columns) -> list[str]:
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         reason = _("The row has %(cells)s cells; the header has %(width)s.") % {"cells": len(row), "width": width}
@@ -190,13 +182,13 @@ def score_rows(
     mapping = map_columns(header, compiled.questions)
     summary = Summary(columns={q: header[j] for q, j in mapping.items()})
     writer = csv.writer(out)
-    writer.writerow([safe_cell(name) for name in output_header(header)])
+    writer.writerow([safe_cell(name, keep_numbers=True) for name in output_header(header)])
     width = len(header)
     iterator = iter(rows)
     while block := list(itertools.islice(iterator, chunk)):
         outcomes = _score_chunk(block, width, mapping, compiled)
         for row, outcome in zip(block, outcomes, strict=True):
-            cells = [safe_cell(cell) for cell in row[:width]] + [""] * (width - len(row))
+            cells = [safe_cell(cell, keep_numbers=True) for cell in row[:width]] + [""] * (width - len(row))
             writer.writerow(cells + outcome)
             summary.statuses[outcome[5]] += 1
         summary.rows += len(block)
