@@ -394,3 +394,21 @@ def test_an_administrator_flags_a_mental_health_professional(cast, world):
     assert cast.cm_dakar.is_mental_health_professional
     event = AuditEvent.objects.filter(event_type=AuditEvent.Type.USER_UPDATED, subject_id=str(cast.cm_dakar.pk)).last()
     assert event.changes["is_mental_health_professional"] == [False, True]
+
+
+def test_sending_from_the_preview_page_posts_back_exactly_what_was_previewed(cast, world):
+    import html
+    import re
+
+    client = client_for(cast.cm_dakar)
+    preview = client.post(create_url(world.awa), form_data(world, shared_fields=["name", "languages", "need_summary"]))
+    inputs = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in inputs:
+        data.setdefault(name, []).append(html.unescape(value))
+    data["action"] = ["send"]
+    response = client.post(create_url(world.awa), data)
+    assert response.status_code == 302
+    referral = Referral.objects.get(case=world.awa)
+    assert referral.shared_fields == ["name", "need_summary", "languages"]
+    assert referral.shared_snapshot == preview.context["package"]
