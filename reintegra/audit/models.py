@@ -70,6 +70,10 @@ class AuditEvent(models.Model):
         REFERRAL_STATUS_CHANGED = "referral.status_changed", _("Referral status changed")
         REFERRAL_VIEWED = "referral.viewed", _("Referral opened by the partner")
         REFERRAL_PRINTED = "referral.printed", _("Referral form printed")
+        MONITORING_RULE_CHANGED = "monitoring.rule_changed", _("Follow-up rule changed")
+        FOLLOW_UPS_SCHEDULED = "monitoring.follow_ups_scheduled", _("Follow-up tasks scheduled")
+        SAMPLE_DRAWN = "sample.drawn", _("Sample drawn")
+        SAMPLE_OUTCOME_RECORDED = "sample.outcome_recorded", _("Sample contact outcome recorded")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
