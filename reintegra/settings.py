@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reintegra.directory",
     "reintegra.plans",
     "reintegra.referrals",
+    "reintegra.monitoring",
     "reintegra.api",
     "reintegra.demo",
 ]
