@@ -17,6 +17,7 @@ from reintegra.cases.models import Case
 from reintegra.demo.directory import seed_directory
 from reintegra.demo.returnees import DemoReturnees
 from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statistics, require_demo_mode
+from reintegra.referrals.demo import seed_referrals
 
 
 class Command(BaseCommand):
@@ -40,10 +41,12 @@ class Command(BaseCommand):
             else:
                 demo = DemoReturnees(world, seed=seed)
                 created = demo.run(returnees)
+                referrals = seed_referrals(world)
                 refresh_planner_statistics()
                 assessed = ", ".join(f"{count} {code}" for code, count in sorted(demo.assessments.counts.items()))
                 self.stdout.write(f"Created {created} demo returnees in {time.monotonic() - started:.1f} s.")
                 self.stdout.write(f"Assessments: {assessed or 'none'}.")
+                self.stdout.write(f"Referrals to partner.dakar's organisation: {referrals}.")
         self.print_logins()
 
     def print_logins(self) -> None:
