@@ -412,3 +412,24 @@ def test_sending_from_the_preview_page_posts_back_exactly_what_was_previewed(cas
     referral = Referral.objects.get(case=world.awa)
     assert referral.shared_fields == ["name", "need_summary", "languages"]
     assert referral.shared_snapshot == preview.context["package"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/referrals/99999999999999999999999/",
+        "/referrals/99999999999999999999999/status/",
+        "/referrals/99999999999999999999999/form.pdf",
+        "/partner/referrals/99999999999999999999999/",
+        "/partner/referrals/99999999999999999999999/accept/",
+        "/partner/referrals/?status=zzz&page=abc",
+        "/partner/referrals/?page=999",
+        "/referrals/case/NO-SUCH-CASE/new/",
+    ],
+)
+@pytest.mark.parametrize("who", ["cm_dakar", "partner_dakar"])
+def test_odd_urls_are_4xx_never_500(cast, world, url, who):
+    client = Client(raise_request_exception=False)
+    client.force_login(getattr(cast, who))
+    for response in (client.get(url), client.post(url, {"status": "zzz", "accept-note": "x" * 5000})):
+        assert response.status_code < 500
