@@ -108,6 +108,24 @@ class MonitoringRule(models.Model):
     def __str__(self) -> str:
         return f"{self.programme_id}: {self.instrument_id} {self.occasion} {self.occasion_number}"
 
+    @property
+    def occasion_label(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.occasion == RuleOccasion.FOLLOW_UP:
+            return gettext("Follow-up %(number)s") % {"number": self.occasion_number}
+        return str(self.get_occasion_display())
+
+    @property
+    def timing(self) -> str:
+        """When the occasion falls due, as a sentence."""
+        from django.utils.translation import gettext
+
+        if self.kind == self.Kind.BEFORE_PLAN:
+            return gettext("When the case reaches planning without a baseline")
+        values = {"offset": self.offset, "unit": self.get_unit_display(), "anchor": self.get_anchor_display().lower()}
+        return gettext("%(offset)s %(unit)s after: %(anchor)s") % values
+
 
 class ScheduledFollowUp(models.Model):
     """The task created for one case and one occasion (keeps `schedule_follow_ups` idempotent)."""

@@ -1,6 +1,6 @@
 """The follow-up schedule: due, overdue and done per anchor, consent, baseline before the plan, task creation."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from reintegra.audit.models import AuditEvent
 from reintegra.cases.models import ConsentStatus, Stage, Task
-from reintegra.cases.services import case_close, consent_record, task_set_status
+from reintegra.cases.services import case_close, task_set_status
 from reintegra.monitoring import services
 from reintegra.monitoring.models import MonitoringRule, ScheduledFollowUp
 from reintegra.monitoring.schedule import add_months, latest_anchor
@@ -73,7 +73,7 @@ def test_a_submitted_response_makes_the_occasion_done(cast):
     assert (counts.done, counts.overdue, counts.due, counts.upcoming) == (1, 1, 0, 0)
 
 
-def _deliver(cast, case, *, paid_on=None, delivered_at=None, approved_at=datetime(2026, 2, 1, 10, tzinfo=timezone.utc)):
+def _deliver(cast, case, *, paid_on=None, delivered_at=None, approved_at=datetime(2026, 2, 1, 10, tzinfo=UTC)):
     plan = Plan.objects.create(
         case=case,
         plan_date=date(2026, 2, 1),
@@ -119,7 +119,7 @@ def test_a_last_assistance_rule_counts_from_the_latest_payment_or_delivery(cast)
 def test_a_plan_approval_rule_counts_from_the_first_approval(cast):
     after_approval = rule(cast, "endline", anchor=MonitoringRule.Anchor.PLAN_APPROVAL, offset=120, unit="days")
     case = programme_case(cast)
-    _deliver(cast, case, approved_at=datetime(2026, 2, 1, 10, tzinfo=timezone.utc))
+    _deliver(cast, case, approved_at=datetime(2026, 2, 1, 10, tzinfo=UTC))
     with time_machine.travel("2026-05-31", tick=False):  # 1 February + 120 days = 1 June
         found, listing = states(cast.sup_dakar, states=("due",))
     assert found == {(case.pk, after_approval.pk): "due"}
