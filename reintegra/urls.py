@@ -11,6 +11,7 @@ urlpatterns = [
     path("instruments/", include("reintegra.instruments.urls")),
     path("", include("reintegra.referrals.urls")),  # desk/, referrals/, partner/referrals/
     path("plans/", include("reintegra.plans.urls")),
+    path("monitoring/", include("reintegra.monitoring.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -14,6 +14,7 @@ from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
 from reintegra.directory import api as directory_api
 from reintegra.instruments import api as instruments_api
+from reintegra.monitoring import api as monitoring_api
 from reintegra.plans import api as plans_api
 from reintegra.referrals import api as referrals_api
 
@@ -48,3 +49,4 @@ api.add_router("", instruments_api.router)
 api.add_router("/directory", directory_api.router)
 api.add_router("/plans", plans_api.router)
 api.add_router("", referrals_api.router)
+api.add_router("/monitoring", monitoring_api.router)
