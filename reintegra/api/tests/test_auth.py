@@ -155,6 +155,14 @@ REFERRAL_PATHS = {
 }
 
 
+MONITORING_PATHS = {
+    f"{BASE}/monitoring/follow-ups",
+    f"{BASE}/monitoring/samples",
+    f"{BASE}/monitoring/samples/{{sample_id}}",
+    f"{BASE}/monitoring/samples/{{sample_id}}/members/{{member_id}}",
+}
+
+
 def test_openapi_document_is_valid_json_listing_every_path(client):
     response = client.get(f"{BASE}/openapi.json")
     assert response.status_code == 200
@@ -182,6 +190,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | DIRECTORY_PATHS
         | REFERRAL_PATHS
         | PLAN_PATHS
+        | MONITORING_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
