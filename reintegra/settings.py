@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reintegra.plans",
     "reintegra.referrals",
     "reintegra.monitoring",
+    "reintegra.exports",
     "reintegra.api",
     "reintegra.demo",
 ]

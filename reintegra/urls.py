@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reintegra.referrals.urls")),  # desk/, referrals/, partner/referrals/
     path("plans/", include("reintegra.plans.urls")),
     path("monitoring/", include("reintegra.monitoring.urls")),
+    path("exports/", include("reintegra.exports.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

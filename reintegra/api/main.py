@@ -13,6 +13,7 @@ from reintegra.api import cases, persons
 from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
 from reintegra.directory import api as directory_api
+from reintegra.exports import api as exports_api
 from reintegra.instruments import api as instruments_api
 from reintegra.monitoring import api as monitoring_api
 from reintegra.plans import api as plans_api
@@ -50,3 +51,4 @@ api.add_router("/directory", directory_api.router)
 api.add_router("/plans", plans_api.router)
 api.add_router("", referrals_api.router)
 api.add_router("/monitoring", monitoring_api.router)
+api.add_router("/exports", exports_api.router)

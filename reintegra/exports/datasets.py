@@ -74,9 +74,9 @@ class Table:
 
     def codebook(self) -> Iterator[list]:
         for column in self.columns:
-            yield [self.name, column.code, str(column.label), column.kind, "", ""]
+            yield [self.name, column.code, str(column.label), column.kind, None, None]
             for value, label in column.choices:
-                yield [self.name, column.code, "", "", value, str(label)]
+                yield [self.name, column.code, None, None, value, str(label)]
 
 
 CODEBOOK_COLUMNS = ["sheet", "column", "label", "kind", "value", "value_label"]

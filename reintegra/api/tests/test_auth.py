@@ -154,6 +154,8 @@ REFERRAL_PATHS = {
     f"{BASE}/partner/referrals/{{referral_id}}/complete",
 }
 
+EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
+
 
 MONITORING_PATHS = {
     f"{BASE}/monitoring/follow-ups",
@@ -191,6 +193,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | REFERRAL_PATHS
         | PLAN_PATHS
         | MONITORING_PATHS
+        | EXPORT_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 

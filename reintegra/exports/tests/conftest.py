@@ -60,7 +60,7 @@ def answers(tag: str) -> dict:
 
 
 def returnee(cast, world_parts, office, tag: str, *, assigned_to=None, birth=date(1991, 7, 19), actor=None) -> Returnee:
-    household, private, directory, profile = world_parts
+    household, private, providers, profile = world_parts
     phone = {"dakar": "+221 77 501 23 45", "tamba": "+221 76 602 34 56"}.get(tag, "+223 66 703 45 67")
     if tag == "child":
         phone = "+221 70 804 56 78"
@@ -99,7 +99,7 @@ def returnee(cast, world_parts, office, tag: str, *, assigned_to=None, birth=dat
         dimension="economic",
         modality="in_kind",
         delivery="referral",
-        provider_service=directory.tailoring,
+        provider_service=providers.tailoring,
         provider_name=f"Boutique {tag}provider",
         description=f"Atelier chez {tag}description",
         estimated_cost=Decimal("100.00"),
@@ -114,9 +114,9 @@ def returnee(cast, world_parts, office, tag: str, *, assigned_to=None, birth=dat
         supplier=f"{tag}supplier",
         recorded_by=worker,
     )
-    give_sharing_consent(cast, case) if office != cast.bamako else None
-    if office != cast.bamako:
-        send(cast.sup_dakar, case, directory.tailoring, need=f"Besoin {tag}referralneed", activity=activity)
+    if office != cast.bamako:  # Bamako's returnee has no referral
+        give_sharing_consent(cast, case)
+        send(cast.sup_dakar, case, providers.tailoring, need=f"Besoin {tag}referralneed", activity=activity)
     secrets = [
         f"{tag.title()}given",
         f"{tag.title()}family",
@@ -155,7 +155,11 @@ def world(cast, directory, time_machine) -> World:  # noqa: F811 -- the shared f
         definition=mini_definition(),
     )
     ExchangeRate.objects.create(
-        programme=cast.programme, currency="EUR", rate=Decimal("655.957"), valid_from=date(2026, 1, 1), entered_by=cast.pm_dakar
+        programme=cast.programme,
+        currency="EUR",
+        rate=Decimal("655.957"),
+        valid_from=date(2026, 1, 1),
+        entered_by=cast.pm_dakar,
     )
     parts = (household, private, directory, profile)
     world = World(
@@ -176,7 +180,10 @@ def world(cast, directory, time_machine) -> World:  # noqa: F811 -- the shared f
 
 
 def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+    """The downloaded file (read once from the stream, then kept on the response)."""
+    if not hasattr(response, "export_body"):
+        response.export_body = b"".join(response.streaming_content)
+    return response.export_body
 
 
 def csv_rows(response) -> list[dict]:
