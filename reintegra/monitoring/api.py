@@ -190,12 +190,12 @@ def _sample_out(sample: Sample) -> dict:
     }
 
 
-def _member_out(request, member: SampleMember) -> dict:
+def _member_out(request, member: SampleMember, labels: dict[str, str]) -> dict:
     identified = access_for(actor(request)).may_identify(member.case.office_id)
     return {
         "id": member.pk,
         "order": member.order,
-        "stratum": member.sample.frame_sizes.get(member.stratum, {}).get("label", member.stratum),
+        "stratum": labels.get(member.stratum, member.stratum),
         "case": member.case.number,
         "pseudonym": member.case.person.pseudonym,
         "identified": identified,
@@ -225,7 +225,8 @@ def sample_detail(request, sample_id: s.Id):
     rates = selectors.sample_rates(members, sample)
     out = _sample_out(sample)
     out["rates"] = rates.__dict__ | {"attrition": rates.attrition}
-    out["member_list"] = [_member_out(request, member) for member in members]
+    labels = selectors.stratum_labels(sample)
+    out["member_list"] = [_member_out(request, member, labels) for member in members]
     return out
 
 
@@ -247,4 +248,4 @@ def member_update(request, sample_id: s.Id, member_id: s.Id, payload: OutcomeIn_
         note=payload.note if identified else None,
         certificate_note=payload.certificate_note if identified else None,
     )
-    return _member_out(request, member)
+    return _member_out(request, member, selectors.stratum_labels(sample))

@@ -389,6 +389,35 @@ class FrameFilter:
 STRATA_FIELDS = {"office": "office_id", "sex": "person__sex", "return_type": "return_type"}
 
 
+def stratum_key(values: dict[str, object]) -> str:
+    """The stable key of a stratum, e.g. "office=3|sex=female" ("all" without stratification)."""
+    return "|".join(f"{name}={value}" for name, value in values.items()) or "all"
+
+
+def stratum_label(key: str, offices: dict[int, str]) -> str:
+    """A stratum's name in the current language, e.g. "Dakar · Female" (labels are not stored)."""
+    from django.utils.translation import gettext
+
+    from reintegra.cases.models import ReturnType, Sex
+
+    if key == "all":
+        return gettext("All cases")
+    names = {"sex": dict(Sex.choices), "return_type": dict(ReturnType.choices)}
+    parts = []
+    for part in key.split("|"):
+        name, _sep, value = part.partition("=")
+        if name == "office":
+            parts.append(offices.get(int(value), value) if value.isdigit() else value)
+        else:
+            parts.append(str(names.get(name, {}).get(value, value)))
+    return " · ".join(parts)
+
+
+def stratum_labels(sample: Sample) -> dict[str, str]:
+    offices = dict(Office.objects.filter(programmes=sample.programme_id).values_list("pk", "name"))
+    return {key: stratum_label(key, offices) for key in sample.frame_sizes}
+
+
 def frame_cases(
     user, programme: Programme, frame: FrameFilter, instrument: Instrument | None
 ) -> tuple[QuerySet[Case], QuerySet[Case]]:

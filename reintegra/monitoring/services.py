@@ -222,20 +222,6 @@ class Preview:
     allocated_total: int
 
 
-def _stratum_label(values: dict[str, object], offices: dict[int, str]) -> str:
-    from reintegra.cases.models import ReturnType, Sex
-
-    parts = []
-    for name, value in values.items():
-        if name == "office":
-            parts.append(offices.get(value, str(value)))
-        elif name == "sex":
-            parts.append(str(dict(Sex.choices).get(value, value)))
-        else:
-            parts.append(str(dict(ReturnType.choices).get(value, value)))
-    return " · ".join(parts) or _("All cases")
-
-
 def _require_draw(actor: User, programme: Programme) -> None:
     if programme not in selectors.draw_programmes(actor):
         raise PermissionDenied(_("Only an M&E officer or a programme manager of this programme draws samples."))
@@ -268,9 +254,9 @@ def sample_preview(*, actor: User, programme: Programme, data: SampleInput) -> P
     strata: dict[str, sampling.Stratum] = {}
     for case_id, *values in rows:
         named = dict(zip(data.strata, values, strict=True))
-        key = "|".join(f"{name}={value}" for name, value in named.items()) or "all"
+        key = selectors.stratum_key(named)
         if key not in strata:
-            strata[key] = sampling.Stratum(key=key, label=_stratum_label(named, offices))
+            strata[key] = sampling.Stratum(key=key, label=selectors.stratum_label(key, offices))
         strata[key].case_ids.append(case_id)
     try:
         allocation = sampling.allocate(
@@ -322,7 +308,7 @@ def sample_draw(
         allocation=data.allocation,
         size=data.size,
         minimum_per_stratum=data.minimum_per_stratum,
-        frame_sizes={s.key: {"label": s.label, "frame": s.size, "allocated": s.allocated} for s in preview.strata},
+        frame_sizes={s.key: {"frame": s.size, "allocated": s.allocated} for s in preview.strata},
         frame_total=preview.frame_total,
         excluded_no_consent=preview.excluded_no_consent,
         redraw_of=redraw_of,

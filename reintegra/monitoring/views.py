@@ -216,6 +216,10 @@ def _detail(request, sample, bound=None, status=200):
         "page": page,
         "members": _member_rows(request, sample, list(page.object_list), bound),
         "rates": selectors.sample_rates(members, sample),
+        "strata": [
+            (label, sample.frame_sizes[key]["frame"], sample.frame_sizes[key]["allocated"])
+            for key, label in sorted(selectors.stratum_labels(sample).items())
+        ],
         "may_redraw": sample.programme in selectors.draw_programmes(request.user),
     }
     return render(request, "monitoring/sample_detail.html", context, status=status)
@@ -274,7 +278,7 @@ def sample_csv(request, pk):
     writer = csv.writer(response)
     extra = ["given_names", "family_name", "note", "certificate_note"] if identified else []
     writer.writerow(CSV_HEADER + extra)
-    labels = {key: value.get("label", key) for key, value in sample.frame_sizes.items()}
+    labels = selectors.stratum_labels(sample)
     for m in members:
         row = [m.order, labels.get(m.stratum, m.stratum), m.case.number, m.case.person.pseudonym, m.case.office.name]
         row += [m.outcome, m.outcome_on.isoformat() if m.outcome_on else "", m.certificate_check]

@@ -11,7 +11,13 @@ from reintegra.cases.models import ConsentStatus
 from reintegra.cases.services import case_close
 from reintegra.monitoring import sampling, services
 from reintegra.monitoring.models import Outcome, Sample
-from reintegra.monitoring.selectors import FrameFilter, default_instrument, sample_members, sample_rates
+from reintegra.monitoring.selectors import (
+    FrameFilter,
+    default_instrument,
+    sample_members,
+    sample_rates,
+    stratum_labels,
+)
 from reintegra.monitoring.tests.world import programme_case, respond
 
 # ------------------------------------------------------------------ allocation, by hand
@@ -120,9 +126,14 @@ def definition(**overrides):
 def test_me_draws_a_recorded_reproducible_sample(cast, frame):
     sample = services.sample_draw(actor=cast.me_hq, programme=cast.programme, data=definition(), seed=777)
     assert sample.frame_total == 16 and sample.excluded_no_consent == 1
-    sizes = {v["label"]: (v["frame"], v["allocated"]) for v in sample.frame_sizes.values()}
+    dakar, tamba = cast.dakar.pk, cast.tamba.pk
     # 8 of 16: Dakar male 8 -> 4, Dakar female 4 -> 2, Tambacounda male 4 -> 2
-    assert sizes == {"Dakar · Male": (8, 4), "Dakar · Female": (4, 2), "Tambacounda · Male": (4, 2)}
+    assert sample.frame_sizes == {
+        f"office={dakar}|sex=male": {"frame": 8, "allocated": 4},
+        f"office={dakar}|sex=female": {"frame": 4, "allocated": 2},
+        f"office={tamba}|sex=male": {"frame": 4, "allocated": 2},
+    }
+    assert set(stratum_labels(sample).values()) == {"Dakar · Male", "Dakar · Female", "Tambacounda · Male"}
     again = services.sample_draw(
         actor=cast.pm_dakar, programme=cast.programme, data=services.sample_input_of(sample), seed=777, redraw_of=sample
     )
