@@ -74,6 +74,9 @@ class AuditEvent(models.Model):
         FOLLOW_UPS_SCHEDULED = "monitoring.follow_ups_scheduled", _("Follow-up tasks scheduled")
         SAMPLE_DRAWN = "sample.drawn", _("Sample drawn")
         SAMPLE_OUTCOME_RECORDED = "sample.outcome_recorded", _("Sample contact outcome recorded")
+        FRAMEWORK_CHANGED = "framework.changed", _("Results framework changed")
+        INDICATOR_VALUES_ENTERED = "indicator.values_entered", _("Indicator values entered")
+        INDICATORS_COMPUTED = "indicators.computed", _("Indicator values computed (snapshot)")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
