@@ -80,7 +80,12 @@ class SampleForm(forms.Form):
     )
     occasion = forms.ChoiceField(label=_("Survey occasion"), choices=OPTIONAL_OCCASIONS, required=False)
     occasion_number = forms.IntegerField(
-        label=_("Follow-up number"), min_value=0, max_value=50, initial=0, widget=forms.NumberInput(attrs=SMALL)
+        label=_("Follow-up number"),
+        min_value=0,
+        max_value=50,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs=SMALL),
     )
     offices = forms.TypedMultipleChoiceField(
         label=_("Offices"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None: all.")
@@ -101,7 +106,12 @@ class SampleForm(forms.Form):
         help_text=_("Only cases with a submitted response of the survey instrument on this occasion."),
     )
     done_number = forms.IntegerField(
-        label=_("Its follow-up number"), min_value=0, max_value=50, initial=0, widget=forms.NumberInput(attrs=SMALL)
+        label=_("Its follow-up number"),
+        min_value=0,
+        max_value=50,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs=SMALL),
     )
     in_kind = forms.BooleanField(
         label=_("Only cases that received in-kind assistance (handover certificates)"), required=False
@@ -111,7 +121,7 @@ class SampleForm(forms.Form):
     )
     allocation = forms.ChoiceField(label=_("Allocation"), choices=Sample.Allocation.choices)
     size = forms.IntegerField(label=_("Sample size"), min_value=1, max_value=100000)
-    minimum_per_stratum = forms.IntegerField(label=_("Minimum per stratum"), min_value=0, initial=0)
+    minimum_per_stratum = forms.IntegerField(label=_("Minimum per stratum"), min_value=0, initial=0, required=False)
     seed = forms.IntegerField(
         label=_("Seed"),
         min_value=0,
