@@ -16,7 +16,7 @@ SOURCES := reintegra scripts manage.py conftest.py
 help:
 	@echo "make demo   - install, migrate, load demo data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - ruff, migrations check, French catalogue check, full test suite"
-	@echo "make bench  - time the main pages and RSS scoring (see docs/benchmarks.md)"
+	@echo "make bench  - time the main pages, RSS scoring and exports (see docs/benchmarks.md)"
 	@echo "make lint   - ruff check and format check;  make fmt - format and fix"
 
 # --- environment -------------------------------------------------------------------------
@@ -84,6 +84,7 @@ test: lint check-migrations check-translations messages
 bench: $(STAMP) var/static messages
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench.py
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench_scoring.py
+	@REINTEGRA_DEMO=1 $(PY) scripts/bench_exports.py
 
 clean-venv:
 	rm -rf $(VENV)
