@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reintegra.referrals",
     "reintegra.monitoring",
     "reintegra.exports",
+    "reintegra.dashboards",
     "reintegra.api",
     "reintegra.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/", include("reintegra.plans.urls")),
     path("monitoring/", include("reintegra.monitoring.urls")),
     path("exports/", include("reintegra.exports.urls")),
+    path("dashboards/", include("reintegra.dashboards.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

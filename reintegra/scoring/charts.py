@@ -372,3 +372,171 @@ def timeline_svg(
         data_top=PLOT_TOP,
         data_bottom=PLOT_BOTTOM,
     )
+
+
+# --- bars (dashboards) ---------------------------------------------------------------------------
+
+BARS_WIDTH = 640
+BARS_LABEL = 190.0  # left column for the category labels
+BARS_RIGHT = 560.0  # right end of the plot; the value text goes after the bar
+BAR_HEIGHT = 14.0
+BAR_GAP = 10.0
+
+
+def nice_max(value: float) -> float:
+    """A round upper bound for a count or amount axis (1, 2, 5 × 10^k)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if value <= step * power:
+            return float(step * power)
+    return float(10 * power)
+
+
+def _bar_scale(series: Sequence[Series], signed: bool, max_value: float | None) -> tuple[float, float]:
+    """(low, high) of the value axis: 0..max, or symmetric around 0 when values may be negative."""
+    values = [abs(v) if signed else v for s in series for v in s.values.values() if v is not None]
+    top = max_value if max_value is not None else nice_max(max(values, default=0.0))
+    return (-top, top) if signed else (0.0, top)
+
+
+def bars_svg(
+    *,
+    categories: Sequence[Axis],
+    series: Sequence[Series],
+    title: str,
+    desc: str,
+    id_prefix: str,
+    text: Callable[[Series, Axis, float | None], str],
+    number: Callable[[float], str] = _n,
+    signed: bool = False,
+    max_value: float | None = None,
+) -> SafeString:
+    """Horizontal grouped bars: one row per category, one bar per series (in STYLES colours).
+
+    `signed`: values may be negative; the axis is symmetric around a zero line (e.g. a change of
+    score). A value None draws no bar; `text` gives what is written at the bar's end (the
+    formatted value, "<5" for a suppressed cell, "—"…), also used in the tooltip.
+    """
+    low, high = _bar_scale(series, signed, max_value)
+    styles = [s.style or STYLES[i % len(STYLES)] for i, s in enumerate(series)]
+    row = len(series) * BAR_HEIGHT + BAR_GAP
+    top = 12.0
+    plot_bottom = top + row * len(categories)
+    height = int(plot_bottom + 40 + (22 if len(series) > 1 else 0))
+
+    def x_of(value: float) -> float:
+        return BARS_LABEL + (value - low) / (high - low) * (BARS_RIGHT - BARS_LABEL)
+
+    parts = []
+    for tick in (low, (low + high) / 2, high) if signed else (0.0, high / 4, high / 2, 3 * high / 4, high):
+        x = x_of(tick)
+        colour = AXIS if tick == 0 else GRID
+        parts.append(_el("line", x1=x, y1=top - 4, x2=x, y2=plot_bottom, stroke=colour, stroke_width=1.0))
+        parts.append(_text(number(tick), x=x, y=plot_bottom + 14, text_anchor="middle", font_size=10, fill=AXIS))
+    zero = x_of(0.0)
+    for c, category in enumerate(categories):
+        y0 = top + c * row
+        parts.append(
+            _text(category.label, x=BARS_LABEL - 8, y=y0 + row / 2, text_anchor="end", font_size=12, fill=INK)
+        )
+        for s, (item, style) in enumerate(zip(series, styles, strict=True)):
+            value = item.values.get(category.key)
+            y = y0 + s * BAR_HEIGHT
+            label = text(item, category, value)
+            children = _tooltip(f"{category.label} — {item.label}: {label}")
+            if value is not None:
+                x = x_of(value)
+                parts.append(
+                    _el(
+                        "rect",
+                        children,
+                        x=min(x, zero),
+                        y=y,
+                        width=max(abs(x - zero), 0.5),
+                        height=BAR_HEIGHT - 2,
+                        fill=style.colour,
+                        class_="bar",
+                        data_series=item.key,
+                        data_category=category.key,
+                        data_value=f"{value:.4f}",
+                    )
+                )
+            end = max(x_of(value), zero) if value is not None else zero
+            parts.append(_text(label, x=end + 4, y=y + BAR_HEIGHT - 4, font_size=10, fill=INK, class_="value"))
+    if len(series) > 1:
+        column = (BARS_WIDTH - 16) / len(series)
+        for index, (item, style) in enumerate(zip(series, styles, strict=True)):
+            swatch = _el("rect", x=16 + index * column, y=height - 24, width=14, height=12, fill=style.colour)
+            label = _text(item.label, x=16 + index * column + 20, y=height - 14, font_size=12, fill=INK)
+            parts.append(_el("g", [swatch, label], class_="legend-item"))
+    return _svg(parts, width=BARS_WIDTH, height=height, title=title, desc=desc, id_prefix=id_prefix)
+
+
+# --- histogram (dashboards) ----------------------------------------------------------------------
+
+HIST_WIDTH, HIST_HEIGHT = 320, 230
+HIST_LEFT, HIST_RIGHT, HIST_TOP, HIST_BOTTOM = 40.0, 310.0, 12.0, 170.0
+
+
+def histogram_svg(
+    *,
+    bins: Sequence[Axis],
+    series: Sequence[Series],
+    title: str,
+    desc: str,
+    id_prefix: str,
+    text: Callable[[Series, Axis, float | None], str],
+    number: Callable[[float], str] = _n,
+) -> SafeString:
+    """Vertical bars per bin (e.g. score 0–0.1 … 0.9–1), one bar per series side by side.
+
+    Values are shares (0..1) of each series' total, so a baseline and a follow-up of different
+    sizes compare; `text` gives the tooltip value (a count, or "<5" when suppressed). None: no bar.
+    """
+    top_value = nice_max(max((v for s in series for v in s.values.values() if v is not None), default=0.0))
+    styles = [s.style or STYLES[i % len(STYLES)] for i, s in enumerate(series)]
+    slot = (HIST_RIGHT - HIST_LEFT) / max(1, len(bins))
+    width = (slot - 4) / max(1, len(series))
+
+    def y_of(value: float) -> float:
+        return HIST_BOTTOM - value / top_value * (HIST_BOTTOM - HIST_TOP)
+
+    parts = []
+    for tick in (0.0, top_value / 2, top_value):
+        y = y_of(tick)
+        parts.append(_el("line", x1=HIST_LEFT, y1=y, x2=HIST_RIGHT, y2=y, stroke=AXIS if tick == 0 else GRID))
+        parts.append(_text(number(tick), x=HIST_LEFT - 4, y=y + 4, text_anchor="end", font_size=10, fill=AXIS))
+    for b, item_bin in enumerate(bins):
+        x0 = HIST_LEFT + b * slot + 2
+        for s, (item, style) in enumerate(zip(series, styles, strict=True)):
+            value = item.values.get(item_bin.key)
+            if value is None:
+                continue
+            y = y_of(value)
+            tip = _tooltip(f"{item.label}, {item_bin.label}: {text(item, item_bin, value)}")
+            parts.append(
+                _el(
+                    "rect",
+                    tip,
+                    x=x0 + s * width,
+                    y=y,
+                    width=width,
+                    height=max(HIST_BOTTOM - y, 0.0),
+                    fill=style.colour,
+                    class_="bar",
+                    data_series=item.key,
+                    data_category=item_bin.key,
+                    data_value=f"{value:.4f}",
+                )
+            )
+        if b % 2 == 0 or len(bins) <= 5:
+            parts.append(
+                _text(item_bin.label, x=x0 + slot / 2 - 2, y=HIST_BOTTOM + 14, text_anchor="middle", font_size=10)
+            )
+    for index, (item, style) in enumerate(zip(series, styles, strict=True)):
+        swatch = _el("rect", x=HIST_LEFT + index * 135, y=HIST_HEIGHT - 26, width=12, height=12, fill=style.colour)
+        label = _text(item.label, x=HIST_LEFT + index * 135 + 17, y=HIST_HEIGHT - 16, font_size=11, fill=INK)
+        parts.append(_el("g", [swatch, label], class_="legend-item"))
+    return _svg(parts, width=HIST_WIDTH, height=HIST_HEIGHT, title=title, desc=desc, id_prefix=id_prefix)
