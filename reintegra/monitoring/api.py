@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from reintegra.accounts.access import access_for
 from reintegra.api import schemas as s
 from reintegra.api.common import actor
+from reintegra.monitoring import framework as fw
 from reintegra.monitoring import selectors, services
 from reintegra.monitoring.models import CertificateCheck, Outcome, Sample, SampleMember
 
@@ -249,3 +250,145 @@ def member_update(request, sample_id: s.Id, member_id: s.Id, payload: OutcomeIn_
         certificate_note=payload.certificate_note if identified else None,
     )
     return _member_out(request, member, selectors.stratum_labels(sample))
+
+
+# ------------------------------------------------------------------ results framework
+
+
+class FigureOut(Schema):
+    category: str
+    label: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+
+
+class IndicatorProgressOut(Schema):
+    id: int
+    code: str
+    name: str
+    result: str
+    level: str
+    unit: str
+    kind: str
+    computed_key: str
+    parameters: dict
+    cumulative: bool
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    source: str | None
+    baseline: float | None
+    target: float | None
+    achievement: float | None
+    status: str
+    disaggregations: dict[str, list[FigureOut]]
+
+
+class SnapshotOut(Schema):
+    id: int
+    computed_at: datetime
+    computed_by: str
+    offices: list[int]
+
+
+class PeriodOut(Schema):
+    id: int
+    label: str
+    start: date
+    end: date
+
+
+class ProgressOut(Schema):
+    framework: int
+    title: str
+    programme: str
+    period: PeriodOut
+    snapshot: SnapshotOut | None
+    indicators: list[IndicatorProgressOut]
+
+
+class ProgressFilters(Schema):
+    period: s.Id | None = None
+    snapshot: s.Id | None = None
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _figure_out(value) -> dict:
+    return {
+        "category": value.category,
+        "label": value.category_label or value.category,
+        "value": _number(value.value),
+        "numerator": _number(value.numerator),
+        "denominator": _number(value.denominator),
+    }
+
+
+@router.get(
+    "/frameworks/{framework_id}/progress",
+    response={200: ProgressOut, **ERRORS},
+    summary="Progress of a results framework in a reporting period",
+)
+def framework_progress(request, framework_id: s.Id, filters: Query[ProgressFilters]):
+    """Each indicator's value for the period (the latest snapshot the user may see, or `snapshot`, and the
+    values entered by hand), against baseline and target, with the disaggregated figures. Programme
+    managers, M&E officers and supervisors of the programme's offices; 404 for everyone else. `period`
+    defaults to the latest period of the programme."""
+    user = actor(request)
+    framework = fw.framework_for(user, framework_id)
+    if filters.period:
+        period = fw.period_for(framework.programme, filters.period)
+    else:
+        period = next(iter(fw.periods_of(framework.programme)), None)
+        if period is None:
+            raise Http404
+    progress = fw.progress(user, framework, period, filters.snapshot)
+    details = fw.all_breakdowns(framework, period, progress.snapshot)
+    snap = progress.snapshot
+    indicators = []
+    for node, rows in progress.lines:
+        for row in rows:
+            indicator, value = row.indicator, row.value
+            indicators.append(
+                {
+                    "id": indicator.pk,
+                    "code": indicator.code,
+                    "name": indicator.name,
+                    "result": node.result.code,
+                    "level": node.result.level,
+                    "unit": indicator.unit,
+                    "kind": indicator.kind,
+                    "computed_key": indicator.computed_key,
+                    "parameters": indicator.parameters,
+                    "cumulative": indicator.cumulative,
+                    "value": _number(value.value) if value else None,
+                    "numerator": _number(value.numerator) if value else None,
+                    "denominator": _number(value.denominator) if value else None,
+                    "source": value.source if value else None,
+                    "baseline": _number(indicator.baseline_value),
+                    "target": _number(indicator.target_value),
+                    "achievement": row.share,
+                    "status": row.light,
+                    "disaggregations": {
+                        by: [_figure_out(v) for v in values] for by, values in details.get(indicator.pk, {}).items()
+                    },
+                }
+            )
+    return {
+        "framework": framework.pk,
+        "title": framework.title,
+        "programme": framework.programme.code,
+        "period": {"id": period.pk, "label": period.label, "start": period.start, "end": period.end},
+        "snapshot": {
+            "id": snap.pk,
+            "computed_at": snap.computed_at,
+            "computed_by": str(snap.computed_by),
+            "offices": snap.offices,
+        }
+        if snap
+        else None,
+        "indicators": indicators,
+    }

@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from reintegra.accounts.access import access_for
-from reintegra.accounts.models import Programme, Role, User
+from reintegra.accounts.models import Membership, Office, Programme, Role, User
 from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record, diff_fields, snapshot
 from reintegra.cases.selectors import cases_for
@@ -41,7 +41,6 @@ from reintegra.monitoring.models import (
     ResultsFramework,
     Snapshot,
 )
-from reintegra.monitoring.selectors import role_offices
 
 EDIT_ROLES = (Role.PROGRAMME_MANAGER, Role.ME_OFFICER)
 READ_ROLES = (Role.PROGRAMME_MANAGER, Role.ME_OFFICER, Role.SUPERVISOR)
@@ -51,11 +50,41 @@ GREEN_FROM, AMBER_FROM = 90.0, 60.0
 # ------------------------------------------------------------------ rights
 
 
+def _offices_by_role(user) -> dict[str, frozenset[int]]:
+    """Offices (with their sub-offices) where the user holds each framework role: two queries, cached on
+    the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = user.__dict__.get("_framework_offices")
+    if cached is None:
+        roots = list(Membership.objects.filter(user=user, role__in=READ_ROLES).values_list("office_id", "role"))
+        children: dict[int, list[int]] = {}
+        if roots:
+            for pk, parent in Office.objects.values_list("pk", "parent_id"):
+                children.setdefault(parent, []).append(pk)
+        cached = {}
+        for office_id, role in roots:
+            found, frontier = set(cached.get(role, ())), [office_id]
+            while frontier:
+                current = frontier.pop()
+                if current not in found:
+                    found.add(current)
+                    frontier.extend(children.get(current, []))
+            cached[role] = frozenset(found)
+        user.__dict__["_framework_offices"] = cached
+    return cached
+
+
 def _programmes(user, roles) -> list[Programme]:
-    offices = role_offices(user, *roles)
+    by_role = _offices_by_role(user)
+    offices = set().union(*(by_role.get(role, frozenset()) for role in roles))
     if not offices:
         return []
-    return list(Programme.objects.filter(offices__in=offices).distinct().order_by("name"))
+    cache = user.__dict__.setdefault("_framework_programmes", {})
+    key = tuple(sorted(offices))
+    if key not in cache:
+        cache[key] = list(Programme.objects.filter(offices__in=offices).distinct().order_by("name"))
+    return cache[key]
 
 
 def edit_programmes(user) -> list[Programme]:
@@ -295,6 +324,7 @@ def indicator_save(*, actor: User, result: Result, indicator: Indicator | None =
         if name in fields:
             setattr(indicator, name, fields[name])
     indicator.disaggregations = list(dict.fromkeys(indicator.disaggregations or []))
+    indicator.order = indicator.order or 0
     _clean_indicator(indicator)
     _save(indicator, _("Another indicator of this result has this code."))
     changes = {"indicator": indicator.code} | diff_fields(indicator, before, INDICATOR_FIELDS)
@@ -461,23 +491,22 @@ def snapshot_take(*, actor: User, framework: ResultsFramework, period: Reporting
 # ------------------------------------------------------------------ reading values
 
 
-def visible_snapshot(user, framework: ResultsFramework, period: ReportingPeriod, pk=None) -> Snapshot | None:
-    """The latest snapshot (or snapshot `pk`) whose offices are all within the user's: never figures that
-    include another office's cases. A handful of rows per period: filtered here."""
+def snapshots_of(user, framework: ResultsFramework, period: ReportingPeriod) -> list[Snapshot]:
+    """The period's snapshots whose offices are all within the user's (newest first): a reader never sees
+    figures that include another office's cases. A handful of rows per period: filtered here."""
     mine = access_for(user).case_offices
     snapshots = Snapshot.objects.filter(framework=framework, period=period).select_related("computed_by", "profile")
-    if pk is not None:
-        snapshots = snapshots.filter(pk=pk)
-    for snap in snapshots.order_by("-id"):
-        if set(snap.offices) <= mine:
+    return [s for s in snapshots.order_by("-id") if set(s.offices) <= mine]
+
+
+def visible_snapshot(
+    user, framework: ResultsFramework, period: ReportingPeriod, pk=None, snapshots: list[Snapshot] | None = None
+) -> Snapshot | None:
+    """The latest snapshot the user may see, or snapshot `pk` if they may see it."""
+    for snap in snapshots if snapshots is not None else snapshots_of(user, framework, period):
+        if pk is None or str(snap.pk) == str(pk):
             return snap
     return None
-
-
-def snapshots_of(user, framework: ResultsFramework, period: ReportingPeriod) -> list[Snapshot]:
-    mine = access_for(user).case_offices
-    snapshots = Snapshot.objects.filter(framework=framework, period=period).select_related("computed_by")
-    return [s for s in snapshots.order_by("-id") if set(s.offices) <= mine]
 
 
 def achievement(value, target, direction: str) -> float | None:
@@ -524,17 +553,26 @@ class Progress:
         return [(node, [self.rows[i.pk] for i in node.indicators]) for node in flatten(self.nodes)]
 
 
-def progress(user, framework: ResultsFramework, period: ReportingPeriod, snapshot_pk=None) -> Progress:
+def progress(
+    user, framework: ResultsFramework, period: ReportingPeriod, snapshot_pk=None, snapshots: list | None = None
+) -> Progress:
     """Each indicator's total for the period against its target. A constant number of queries: the
-    tree (2), the snapshot (1), its totals (1) and the manual totals (1)."""
+    tree (2), the snapshots (1), the snapshot's totals (1) and the manual totals (1)."""
     nodes = tree(framework)
-    snap = visible_snapshot(user, framework, period, snapshot_pk)
+    snap = visible_snapshot(user, framework, period, snapshot_pk, snapshots)
     totals = {}
     if snap is not None:
-        totals = {v.indicator_id: v for v in snap.values.filter(disaggregation="")}
-    manual = IndicatorValue.objects.filter(
-        indicator__result__framework=framework, period=period, source=IndicatorValue.Source.MANUAL, disaggregation=""
-    ).select_related("entered_by")
+        totals = {v.indicator_id: v for v in snap.values.filter(disaggregation="").order_by()}
+    manual = (
+        IndicatorValue.objects.filter(
+            indicator__result__framework=framework,
+            period=period,
+            source=IndicatorValue.Source.MANUAL,
+            disaggregation="",
+        )
+        .select_related("entered_by")
+        .order_by()
+    )
     totals |= {v.indicator_id: v for v in manual}
     rows = {}
     for node in flatten(nodes):

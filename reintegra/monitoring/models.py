@@ -351,7 +351,7 @@ class Result(models.Model):
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
-        ordering = ["framework", "order", "code", "id"]
+        ordering = ["framework_id", "order", "code", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "code"],
@@ -450,7 +450,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["result", "order", "code", "id"]
+        ordering = ["result_id", "order", "code", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["result", "code"],
@@ -484,7 +484,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
-        ordering = ["programme", "-start", "id"]
+        ordering = ["programme_id", "-start", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "label"],
@@ -521,7 +521,7 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = _("snapshot of computed values")
         verbose_name_plural = _("snapshots of computed values")
-        ordering = ["framework", "period", "-computed_at", "-id"]
+        ordering = ["framework_id", "period_id", "-computed_at", "-id"]
         indexes = [models.Index(fields=["framework", "period", "-id"], name="snapshot_framework_period")]
 
     def __str__(self) -> str:
@@ -558,7 +558,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        ordering = ["indicator", "period", "disaggregation", "category"]
+        ordering = ["indicator_id", "period_id", "disaggregation", "category"]
         indexes = [models.Index(fields=["snapshot", "indicator"], name="value_snapshot_indicator")]
         constraints = [
             models.CheckConstraint(

@@ -15,3 +15,8 @@ urlpatterns = [
     path("samples/<int:pk>/members.csv", views.sample_csv, name="sample_csv"),
     path("samples/<int:pk>/members/<int:member_pk>/", views.member_outcome, name="member_outcome"),
 ]
+
+# Results framework (its own module; hook added by the results-framework work).
+from reintegra.monitoring.urls_framework import urlpatterns as framework_urlpatterns  # noqa: E402
+
+urlpatterns += framework_urlpatterns

@@ -217,12 +217,13 @@ def progress(request, pk):
     framework = fw.framework_for(request.user, pk)
     period, periods = _period(request, framework)
     snapshot_pk = request.GET.get("snapshot") if str(request.GET.get("snapshot", "")).isdigit() else None
+    snapshots = fw.snapshots_of(request.user, framework, period) if period else []
     context = {
         "framework": framework,
         "period": period,
         "periods": periods,
-        "progress": fw.progress(request.user, framework, period, snapshot_pk) if period else None,
-        "snapshots": fw.snapshots_of(request.user, framework, period) if period else [],
+        "progress": fw.progress(request.user, framework, period, snapshot_pk, snapshots) if period else None,
+        "snapshots": snapshots,
         "may_edit": fw.may_edit(request.user, framework.programme),
     }
     return render(request, "monitoring/framework/progress.html", context)

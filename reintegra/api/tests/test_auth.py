@@ -162,6 +162,7 @@ MONITORING_PATHS = {
     f"{BASE}/monitoring/samples",
     f"{BASE}/monitoring/samples/{{sample_id}}",
     f"{BASE}/monitoring/samples/{{sample_id}}/members/{{member_id}}",
+    f"{BASE}/monitoring/frameworks/{{framework_id}}/progress",
 }
 
 

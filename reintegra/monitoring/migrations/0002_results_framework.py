@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "reporting period",
                 "verbose_name_plural": "reporting periods",
-                "ordering": ["programme", "-start", "id"],
+                "ordering": ["programme_id", "-start", "id"],
             },
         ),
         migrations.CreateModel(
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "result",
                 "verbose_name_plural": "results",
-                "ordering": ["framework", "order", "code", "id"],
+                "ordering": ["framework_id", "order", "code", "id"],
             },
         ),
         migrations.CreateModel(
@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "indicator",
                 "verbose_name_plural": "indicators",
-                "ordering": ["result", "order", "code", "id"],
+                "ordering": ["result_id", "order", "code", "id"],
             },
         ),
         migrations.CreateModel(
@@ -271,7 +271,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "snapshot of computed values",
                 "verbose_name_plural": "snapshots of computed values",
-                "ordering": ["framework", "period", "-computed_at", "-id"],
+                "ordering": ["framework_id", "period_id", "-computed_at", "-id"],
             },
         ),
         migrations.CreateModel(
@@ -344,7 +344,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "indicator value",
                 "verbose_name_plural": "indicator values",
-                "ordering": ["indicator", "period", "disaggregation", "category"],
+                "ordering": ["indicator_id", "period_id", "disaggregation", "category"],
             },
         ),
         migrations.AddConstraint(
