@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from reintegra.accounts.access import access_for
 from reintegra.cases.forms import add_service_errors
 from reintegra.cases.views.common import case_page
 from reintegra.monitoring import forms_framework as forms
@@ -30,8 +31,9 @@ def _status(form) -> int:
 @case_page
 def frameworks(request):
     programmes = fw.read_programmes(request.user)
-    if not programmes:
-        raise Http404
+    access = access_for(request.user)
+    if not programmes and not (access.manage or access.pseudonymised):
+        raise Http404  # the menu shows the page to supervisors, managers and M&E; others do not learn of it
     context = {
         "frameworks": fw.frameworks_for(request.user).order_by("programme__name", "title"),
         "editable": fw.edit_programmes(request.user),
