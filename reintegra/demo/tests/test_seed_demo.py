@@ -17,6 +17,8 @@ from reintegra.cases.models import Case, CaseNote, Consent, Person, Task
 from reintegra.demo.management.commands.seed_demo import Command
 from reintegra.directory.models import Agreement, CoverageArea, Organisation, PartnerProfile, Service
 from reintegra.instruments.models import Flag, Response
+from reintegra.plans.models import Activity, Disbursement, ExchangeRate, Plan, PlanDelayException
+from reintegra.referrals.models import Referral
 from reintegra.scoring.models import Score
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,7 @@ def test_running_it_twice_changes_nothing():
     seed()
     models = [User, Membership, Person, Case, Consent, CaseNote, Task, AuditEvent]
     models += [Response, Flag, Score, Organisation, Service, CoverageArea, Agreement, PartnerProfile]
+    models += [ExchangeRate, Plan, Activity, Disbursement, PlanDelayException, Referral]
     before = {m.__name__: m.objects.count() for m in models}
     passwords = dict(User.objects.values_list("username", "password"))
     seed()

@@ -1,10 +1,12 @@
 """What seed_demo creates: users and roles, offices, realistic cases, assessments with scores and
-flags, the service directory. One database is seeded for the whole module (the seed takes a few
-seconds) and rolled back at the end; the stories only read it.
+flags, the service directory, plans with their delivery and referrals. One database is seeded for
+the whole module (the seed takes a few seconds) and rolled back at the end; the stories only read it.
 """
 
 import io
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -17,6 +19,12 @@ from reintegra.cases import selectors
 from reintegra.cases.models import Case, CaseNote, Consent, ConsentStatus, Person, Stage, Task
 from reintegra.directory.models import Agreement, Organisation, PartnerProfile, Service
 from reintegra.instruments.models import Flag, Occasion, Response
+from reintegra.plans import selectors as plans
+from reintegra.plans.demo import tiny_pdf
+from reintegra.plans.models import Activity, Delivery, Disbursement, ExchangeRate, Modality, Plan, PlanDelayException
+from reintegra.referrals.models import Referral
+from reintegra.referrals.models import Status as ReferralStatus
+from reintegra.referrals.selectors import partner_referrals
 from reintegra.scoring.models import Score
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +172,120 @@ def test_partner_dakar_works_for_ong_jappo_liggeey_and_its_services(seeded):
     assert profile.organisation.name == "ONG Jappo Liggeey"
     assert profile.organisation.services.count() >= 2
     assert profile.organisation.office.code == "DKR"
+
+
+# ------------------------------------------------------------------ plans and delivery
+
+
+def aminata() -> Case:
+    return Case.objects.get(person__given_names="Aminata", person__family_name="Sow")
+
+
+def test_exchange_rates_are_entered_by_the_programme_manager_for_senegal(seeded):
+    rates = ExchangeRate.objects.filter(programme__code="sn-reintegration-2026")
+    assert rates.get(currency="EUR").rate == Decimal("655.957")
+    assert {r.entered_by.username for r in rates} == {"pm.dakar"}
+    assert rates.filter(currency="USD").count() == 2  # a later rate replaces, never edits, the first
+    assert ExchangeRate.objects.filter(programme__code="ml-reintegration-2026", currency="EUR").exists()
+
+
+def test_plans_exist_at_each_status_with_a_revision(seeded):
+    assert set(Plan.objects.values_list("status", flat=True)) == set(Plan.Status.values)
+    revision = Plan.objects.filter(version=2).select_related("previous").first()
+    assert revision.revision_reason and revision.previous.status == Plan.Status.SUPERSEDED
+    assert revision.previous.activities.exists() and revision.activities.exists()
+    assert Plan.objects.filter(status=Plan.Status.AGREED, agreement_method="signed").exists()
+    assert Plan.objects.filter(status=Plan.Status.AGREED, agreement_method="verbal_witnessed").exists()
+    stages = set(Plan.objects.values_list("case__stage", flat=True))
+    assert stages == {Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING}
+
+
+def test_activities_cover_each_modality_delivery_and_status(seeded):
+    assert set(Activity.objects.values_list("modality", flat=True)) == set(Modality.values)
+    assert set(Activity.objects.values_list("delivery", flat=True)) == set(Delivery.values)
+    assert set(Activity.objects.values_list("status", flat=True)) == set(Activity.Status.values)
+    assert len(set(Activity.objects.values_list("dimension", flat=True))) >= 3
+    assert not Activity.objects.filter(delivery=Delivery.REFERRAL, provider_service__isnull=True).exists()
+    assert {"XOF", "EUR"} <= set(Disbursement.objects.values_list("currency", flat=True))
+
+
+def test_every_plan_write_has_its_audit_event(seeded):
+    events = AuditEvent.objects.filter(subject_type__startswith="plans.")
+    assert events.filter(event_type=AuditEvent.Type.PLAN_CREATED).count() == Plan.objects.filter(version=1).count()
+    assert events.filter(event_type=AuditEvent.Type.DISBURSEMENT_RECORDED).count() == Disbursement.objects.count()
+    assert events.filter(event_type=AuditEvent.Type.EXCHANGE_RATE_ENTERED).count() == ExchangeRate.objects.count()
+
+
+def test_aminatas_plan_is_over_the_cap_approved_by_the_supervisor_and_signed(seeded):
+    plan = plans.current_plan(aminata())
+    assert plan.status == Plan.Status.AGREED and plan.agreement_document.name.endswith(".pdf")
+    assert plan.approval_required and plan.approved_by == user("sup.dakar") and plan.submitted_by == user("cm.dakar")
+    assert plan.submitted_total > aminata().programme.per_returnee_cap
+    assert plan.goals and plan.target_psychosocial is not None
+
+
+def test_aminatas_plan_has_the_business_the_course_and_the_counselling(seeded):
+    activities = {a.type.code: a for a in plans.plan_activities(plans.current_plan(aminata()))}
+    business = activities["micro_business"]
+    assert (business.modality, business.estimated_cost, business.currency) == (Modality.IN_KIND, 900, "EUR")
+    assert business.delivery == Delivery.DIRECT
+    course, counselling = activities["vocational_training"], activities["psychosocial_individual"]
+    assert course.delivery == counselling.delivery == Delivery.REFERRAL
+    assert course.provider_service.organisation.name == counselling.provider_service.organisation.name
+    assert course.provider_service.organisation.name == "ONG Jappo Liggeey"
+    assert course.provider_service.categories.filter(code="tvet").exists()
+    assert counselling.provider_service.categories.filter(code="mhpss").exists()
+    statuses = set(Referral.objects.filter(activity__in=[course, counselling]).values_list("status", flat=True))
+    assert statuses == {ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED}
+
+
+def test_aminatas_purchases_have_handover_certificates_and_confirmations(seeded):
+    plan = plans.current_plan(aminata())
+    purchases = list(Disbursement.objects.filter(activity__plan=plan, activity__type__code="micro_business"))
+    assert {p.currency for p in purchases} == {"EUR", "XOF"}
+    for purchase in purchases:
+        with purchase.certificate.open("rb") as certificate:
+            assert certificate.read(5) == b"%PDF-"
+    assert {p.returnee_confirmed for p in purchases} == {True, False}  # the last one awaits her confirmation
+
+
+def test_what_remains_of_aminatas_budget_is_computed(seeded):
+    case = aminata()
+    plan = plans.current_plan(case)
+    budget = plans.case_budget(case, plan, plans.plan_activities(plan))
+    assert not budget.errors and budget.planned == plan.submitted_total
+    assert budget.remaining == budget.cap - budget.planned < 0 and budget.over_cap
+    assert 0 < budget.spent < budget.planned and budget.left_to_spend == budget.planned - budget.spent
+    assert budget.spent_by_lineage  # per activity, for the Plan tab
+
+
+def test_a_second_case_of_cm_dakar_awaits_the_supervisors_approval(seeded):
+    awaiting = plans.plans_awaiting_approval(user("sup.dakar"))
+    assert any(p.case.assigned_to == user("cm.dakar") and p.case.stage == Stage.PLANNING for p in awaiting)
+    assert not plans.plans_awaiting_approval(user("cm.dakar")).exists()
+
+
+def test_late_plans_are_listed_and_the_delay_exception_takes_its_case_off(seeded):
+    late = plans.late_plans(user("sup.dakar"))
+    assert late.exists()
+    exception = PlanDelayException.objects.get()
+    assert exception.until >= date.today() and not late.filter(pk=exception.case_id).exists()
+
+
+def test_partner_dakar_sees_aminatas_referrals_and_only_its_organisations(seeded):
+    visible = partner_referrals(user("partner.dakar"))
+    assert visible.filter(case=aminata()).count() == 2
+    assert set(visible.values_list("organisation__name", flat=True)) == {"ONG Jappo Liggeey"}
+    assert Referral.objects.exclude(organisation__name="ONG Jappo Liggeey").exists()  # sent elsewhere, not shown
+
+
+def test_the_demo_certificate_is_a_valid_pdf():
+    content = tiny_pdf("Certificat de remise", "Montant : 145 000 XOF (tissus)")
+    assert content.startswith(b"%PDF-1.4") and content.endswith(b"%%EOF\n")
+    start = int(re.search(rb"startxref\n(\d+)", content).group(1))
+    assert content[start:].startswith(b"xref")
+    offsets = [int(x) for x in re.findall(rb"(\d{10}) 00000 n", content)]
+    assert [content[o:].split(b" ", 1)[0] for o in offsets] == [b"1", b"2", b"3", b"4", b"5"]
+    length = int(re.search(rb"/Length (\d+)", content).group(1))
+    stream = content.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
+    assert len(stream) == length and b"\\(tissus\\)" in stream
