@@ -36,14 +36,23 @@ SCORE_LABELS = {
 
 
 @dataclass
+class Chart:
+    caption: str
+    svg: SafeString
+
+
+@dataclass
 class Panel:
     slug: str
     title: str
     desc: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)  # CSV: numbers, "<5", "" (not shown)
-    charts: list[SafeString] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     note: str = ""
+
+    def add(self, svg: SafeString, caption: str = "") -> None:
+        self.charts.append(Chart(caption, svg))
 
     @property
     def display(self) -> list[list[str]]:
@@ -178,7 +187,7 @@ def stages(filters: Filters, labels: Labels) -> Panel:
         for o in offices[:4]
     ]
     if series:
-        panel.charts.append(
+        panel.add(
             bars_svg(
                 categories=categories,
                 series=series,
@@ -239,7 +248,7 @@ def caseload(user, filters: Filters, labels: Labels, today: date | None = None) 
             open_values[category] = counter.value(open_cases.get((key, office), 0))
             late_values[category] = counter.value(overdue.get((key, office), 0))
     if categories:
-        panel.charts.append(
+        panel.add(
             bars_svg(
                 categories=categories,
                 series=[
@@ -288,7 +297,7 @@ def plans(filters: Filters, labels: Labels, today: date | None = None) -> Panel:
     values = {key: counter.value(counts.get((key,), 0)) for key in PLAN_STATUSES}
     values["late"] = counter.value(sum(late.values()))
     categories = [Axis(key, plan_status_label(key)) for key in PLAN_STATUSES] + [Axis("late", _("Late plans"))]
-    panel.charts.append(
+    panel.add(
         bars_svg(
             categories=categories,
             series=[Series("cases", _("Cases"), values)],
@@ -334,7 +343,7 @@ def budget(filters: Filters, labels: Labels) -> Panel:
                 "count": total["missing"],
             }
     if categories:
-        panel.charts.append(
+        panel.add(
             bars_svg(
                 categories=categories,
                 series=[Series("share", _("Spent as a share of planned"), shares)],
@@ -369,27 +378,34 @@ def distributions(filters: Filters, profile_label: str) -> Panel:
     occasions = {"b": _("Baseline"), "f": _("Latest follow-up")}
     bins = [Axis(str(i), _bin_label(i)) for i in range(HIST_BINS)]
     for name in SCORES:
-        series = []
+        series, sizes = [], {}
         for occasion, label in occasions.items():
             raw = {str(i): counts.get(f"{occasion}:{name}:{i}", 0) for i in range(HIST_BINS)}
-            total = sum(raw.values())
+            total = sizes[occasion] = sum(raw.values())
             for i in range(HIST_BINS):
                 if raw[str(i)]:
                     panel.rows.append(
                         [label, str(SCORE_LABELS[name]), i / HIST_BINS, (i + 1) / HIST_BINS, counter.count(raw[str(i)])]
                     )
             shown = {k: (None if counter.value(v) is None else v / total) for k, v in raw.items()} if total else {}
-            series.append(Series(occasion, f"{label} (n = {number_format(total, 0, force_grouping=True)})", shown))
-        panel.charts.append(
+            series.append(Series(occasion, label, shown))
+        title = _("%(score)s score") % {"score": SCORE_LABELS[name]}
+        panel.add(
             histogram_svg(
                 bins=bins,
                 series=series,
-                title=_("%(score)s score") % {"score": SCORE_LABELS[name]},
+                title=title,
                 desc=panel.desc,
                 id_prefix=f"chart-hist-{name}",
                 text=lambda s, axis, value: f"{number(value * 100)} %" if value is not None else SUPPRESSED,
                 number=lambda v: f"{number(v * 100)} %",
-            )
+            ),
+            _("%(title)s: baseline n = %(baseline)s, follow-up n = %(follow_up)s")
+            % {
+                "title": title,
+                "baseline": counter.text(counter.value(sizes["b"])),
+                "follow_up": counter.text(counter.value(sizes["f"])),
+            },
         )
     return panel
 
@@ -438,7 +454,7 @@ def change(filters: Filters, labels: Labels, breakdown: str, breakdown_label: st
         panel.rows.append(row)
         categories.append(Axis(key, label))
     if categories:
-        panel.charts.append(
+        panel.add(
             bars_svg(
                 categories=categories,
                 series=[Series(name, str(SCORE_LABELS[name]), series[name]) for name in SCORES],

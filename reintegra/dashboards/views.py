@@ -34,7 +34,7 @@ def _profile_label(fresh: selectors.Freshness) -> str:
     return _("profile %(code)s v%(version)s") % {"code": profile.code, "version": profile.version} if profile else "—"
 
 
-def _panels(request, form: FilterForm, names) -> list[panels.Panel]:
+def _panels(request, form: FilterForm, names, fresh: selectors.Freshness) -> list[panels.Panel]:
     filters = form.filters(suppress=False)
     filters = form.filters(suppress=selectors.suppressed_for(request.user, filters.offices))
     labels = panels.Labels.load()
@@ -45,9 +45,9 @@ def _panels(request, form: FilterForm, names) -> list[panels.Panel]:
         "caseload": lambda: panels.caseload(request.user, filters, labels, today),
         "plans": lambda: panels.plans(filters, labels, today),
         "budget": lambda: panels.budget(filters, labels),
-        "distributions": lambda: panels.distributions(filters, _profile_label(selectors.freshness())),
+        "distributions": lambda: panels.distributions(filters, _profile_label(fresh)),
         "change": lambda: panels.change(
-            filters, labels, breakdown, str(dict(BREAKDOWNS)[breakdown]), _profile_label(selectors.freshness())
+            filters, labels, breakdown, str(dict(BREAKDOWNS)[breakdown]), _profile_label(fresh)
         ),
     }
     return [builders[name]() for name in names]
@@ -58,11 +58,12 @@ def _page(request, page: str):
     valid = form.is_valid() if form.is_bound else True
     if not form.is_bound:
         form.cleaned_data = {}
+    fresh = selectors.freshness()
     context = {
         "form": form,
         "page": page,
-        "fresh": selectors.freshness(),
-        "panels": _panels(request, form, PAGES[page]) if valid else [],
+        "fresh": fresh,
+        "panels": _panels(request, form, PAGES[page], fresh) if valid else [],
         "query": request.GET.urlencode(),
         "min_cell": selectors.min_cell(),
     }
@@ -98,7 +99,7 @@ def panel_csv(request, name: str):
         return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
     if not form.is_bound:
         form.cleaned_data = {}
-    panel = _panels(request, form, [name])[0]
+    panel = _panels(request, form, [name], selectors.freshness())[0]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reintegra-{name}.csv"'
     writer = csv.writer(response)

@@ -438,9 +438,7 @@ def bars_svg(
     zero = x_of(0.0)
     for c, category in enumerate(categories):
         y0 = top + c * row
-        parts.append(
-            _text(category.label, x=BARS_LABEL - 8, y=y0 + row / 2, text_anchor="end", font_size=12, fill=INK)
-        )
+        parts.append(_text(category.label, x=BARS_LABEL - 8, y=y0 + row / 2, text_anchor="end", font_size=12, fill=INK))
         for s, (item, style) in enumerate(zip(series, styles, strict=True)):
             value = item.values.get(category.key)
             y = y0 + s * BAR_HEIGHT
@@ -536,7 +534,7 @@ def histogram_svg(
                 _text(item_bin.label, x=x0 + slot / 2 - 2, y=HIST_BOTTOM + 14, text_anchor="middle", font_size=10)
             )
     for index, (item, style) in enumerate(zip(series, styles, strict=True)):
-        swatch = _el("rect", x=HIST_LEFT + index * 135, y=HIST_HEIGHT - 26, width=12, height=12, fill=style.colour)
-        label = _text(item.label, x=HIST_LEFT + index * 135 + 17, y=HIST_HEIGHT - 16, font_size=11, fill=INK)
+        swatch = _el("rect", x=HIST_LEFT + index * 130, y=HIST_HEIGHT - 26, width=12, height=12, fill=style.colour)
+        label = _text(item.label, x=HIST_LEFT + index * 130 + 17, y=HIST_HEIGHT - 16, font_size=11, fill=INK)
         parts.append(_el("g", [swatch, label], class_="legend-item"))
     return _svg(parts, width=HIST_WIDTH, height=HIST_HEIGHT, title=title, desc=desc, id_prefix=id_prefix)
