@@ -84,6 +84,7 @@ test: lint check-migrations check-translations messages
 bench: $(STAMP) var/static messages
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench.py
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench_scoring.py
+	@REINTEGRA_DEMO=1 $(PY) scripts/bench_dashboards.py
 	@REINTEGRA_DEMO=1 $(PY) scripts/bench_exports.py
 
 clean-venv:
