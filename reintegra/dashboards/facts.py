@@ -411,6 +411,23 @@ def refresh_cases(case_ids: Iterable[int]) -> None:
         state.save(update_fields=["updated_at"])
 
 
+AUTO_BUILD_LIMIT = 20_000  # below this many cases, the first dashboard view builds the facts itself
+
+
+def ensure_built() -> bool:
+    """Build the facts on first use when the database is small (a demo, a new office); True if built.
+
+    A large database is built by `manage.py refresh_facts` (the page says so), never during a request.
+    """
+    state = DashboardState.objects.first()
+    if state is not None and state.built_at is not None:
+        return True
+    if Case.objects.count() > AUTO_BUILD_LIMIT:
+        return False
+    rebuild()
+    return True
+
+
 def mark_stale(reason: str) -> None:
     """Something changed that case-by-case updates do not follow (default profile, exchange rates)."""
     state = DashboardState.objects.first()

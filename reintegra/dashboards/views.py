@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reintegra.dashboards import panels, selectors
+from reintegra.dashboards import facts, panels, selectors
 from reintegra.dashboards.forms import BREAKDOWNS, FilterForm
 from reintegra.lib.cells import safe_cell
 
@@ -58,6 +58,7 @@ def _page(request, page: str):
     valid = form.is_valid() if form.is_bound else True
     if not form.is_bound:
         form.cleaned_data = {}
+    facts.ensure_built()
     fresh = selectors.freshness()
     context = {
         "form": form,

@@ -183,3 +183,12 @@ def test_each_page_runs_a_constant_number_of_queries(as_user, cast, world, page,
     facts.rebuild()
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(reverse(page))
+
+
+def test_a_small_database_builds_its_figures_on_first_view(as_user, cast, frozen, english_users):
+    from reintegra.dashboards.models import DashboardState
+
+    cast.case(cast.dakar)
+    assert not DashboardState.objects.exists()
+    html = as_user(cast.pm_dakar).get(reverse("dashboards:cases")).content.decode()
+    assert "Data as of" in html and DashboardState.objects.get().built_at is not None
