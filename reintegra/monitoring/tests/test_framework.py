@@ -278,3 +278,17 @@ def test_achievement_and_lights():
     assert fw.achievement(3, 0, "increase") is None
     assert fw.achievement(0, 10, "decrease") == 100.0
     assert [fw.light(v) for v in (None, 95, 90, 89.9, 60, 59.9)] == ["none", "green", "green", "amber", "amber", "red"]
+
+
+def test_the_demo_framework_is_built_once_and_computes(cast):
+    from reintegra.monitoring.demo_framework import seed_framework
+
+    build_world(cast)
+    framework = seed_framework(actor=cast.me_hq, programme=cast.programme)
+    assert seed_framework(actor=cast.me_hq, programme=cast.programme) == framework
+    assert Indicator.objects.filter(result__framework=framework).count() == 11
+    q1 = framework.programme.reporting_periods.get(label="2026-Q1")
+    snap = fw.snapshot_take(actor=cast.me_hq, framework=framework, period=q1)
+    rows = fw.progress(cast.me_hq, framework, q1, snap.pk).rows
+    found = {row.indicator.code: row for row in rows.values()}
+    assert found["1.1.1.a"].value.value == 4 and found["1.a"].value.value == Decimal("0.3")
