@@ -289,3 +289,16 @@ def test_the_demo_certificate_is_a_valid_pdf():
     length = int(re.search(rb"/Length (\d+)", content).group(1))
     stream = content.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
     assert len(stream) == length and b"\\(tissus\\)" in stream
+
+
+def test_the_senegal_programme_has_follow_up_rules_a_framework_and_a_sample(seeded):
+    from reintegra.monitoring.models import MonitoringRule, Outcome, ResultsFramework, Sample, Snapshot
+
+    programme = Programme.objects.get(offices__code="DKR")
+    assert MonitoringRule.objects.filter(programme=programme).count() == 4
+    framework = ResultsFramework.objects.get(programme=programme)
+    assert framework.results.exists()
+    assert Snapshot.objects.filter(framework=framework).exists()
+    sample = Sample.objects.get(programme=programme)
+    assert sample.seed is not None and sample.members.exists()
+    assert sample.members.exclude(outcome=Outcome.PENDING).exists()

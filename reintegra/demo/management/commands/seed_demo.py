@@ -17,6 +17,7 @@ from reintegra.cases.models import Case
 from reintegra.demo.directory import seed_directory
 from reintegra.demo.returnees import DemoReturnees
 from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statistics, require_demo_mode
+from reintegra.monitoring.demo import seed_monitoring
 from reintegra.plans.demo import seed_plans
 from reintegra.referrals.demo import seed_referrals
 
@@ -44,12 +45,14 @@ class Command(BaseCommand):
                 created = demo.run(returnees)
                 referrals = seed_referrals(world)
                 plans = seed_plans(world, seed=seed)
+                monitoring = seed_monitoring(world, seed=seed)
                 refresh_planner_statistics()
                 assessed = ", ".join(f"{count} {code}" for code, count in sorted(demo.assessments.counts.items()))
                 self.stdout.write(f"Created {created} demo returnees in {time.monotonic() - started:.1f} s.")
                 self.stdout.write(f"Assessments: {assessed or 'none'}.")
                 self.stdout.write(f"Referrals to partner.dakar's organisation: {referrals}.")
                 self.stdout.write(f"Plans and delivery: {plans}.")
+                self.stdout.write(f"Monitoring: {monitoring}.")
         self.print_logins()
 
     def print_logins(self) -> None:
