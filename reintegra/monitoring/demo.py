@@ -6,6 +6,7 @@ every step is audited. Idempotent: nothing is added when the programme already h
 """
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 from django.utils import timezone
@@ -15,7 +16,14 @@ from reintegra.monitoring.demo_framework import seed_framework
 from reintegra.monitoring.framework import snapshot_take
 from reintegra.monitoring.models import MonitoringRule, Outcome, Sample
 from reintegra.monitoring.selectors import FrameFilter
-from reintegra.monitoring.services import RuleInput, SampleInput, member_outcome_record, rule_save, sample_draw
+from reintegra.monitoring.services import (
+    RuleInput,
+    SampleInput,
+    member_outcome_record,
+    rule_save,
+    sample_draw,
+    sample_preview,
+)
 
 RULES = [
     RuleInput(instrument=None, occasion=Occasion.BASELINE, kind=MonitoringRule.Kind.BEFORE_PLAN, order=1),
@@ -34,28 +42,25 @@ def seed_monitoring(world, *, seed: int) -> str:
     manager, me_officer = world.users["pm.dakar"], world.users["me.hq"]
     rss = Instrument.objects.get(code="rss")
     for rule in RULES:
-        rule.instrument = rss
-        rule_save(actor=manager, programme=programme, data=rule)
+        rule_save(actor=manager, programme=programme, data=replace(rule, instrument=rss))
     framework = seed_framework(actor=me_officer, programme=programme)
     for period in programme.reporting_periods.filter(start__lte=timezone.localdate()):
         snapshot_take(actor=me_officer, framework=framework, period=period)
-    sample = sample_draw(
-        actor=me_officer,
-        programme=programme,
-        data=SampleInput(
-            name="Suivi RSS à 12 mois / 12-month RSS follow-up",
-            purpose=Sample.Purpose.SURVEY,
-            frame=FrameFilter(done_occasion=Occasion.BASELINE),
-            strata=["office", "sex"],
-            allocation=Sample.Allocation.PROPORTIONAL,
-            size=40,
-            minimum_per_stratum=2,
-            instrument=rss,
-            occasion=Occasion.FOLLOW_UP,
-            occasion_number=2,
-        ),
-        seed=seed,
+    definition = SampleInput(
+        name="Suivi RSS à 12 mois / 12-month RSS follow-up",
+        purpose=Sample.Purpose.SURVEY,
+        frame=FrameFilter(done_occasion=Occasion.BASELINE),
+        strata=["office", "sex"],
+        allocation=Sample.Allocation.PROPORTIONAL,
+        size=40,
+        minimum_per_stratum=2,
+        instrument=rss,
+        occasion=Occasion.FOLLOW_UP,
+        occasion_number=2,
     )
+    if sample_preview(actor=me_officer, programme=programme, data=definition).frame_total == 0:
+        return f"{len(RULES)} follow-up rules, results framework, no sample (no baseline yet)"
+    sample = sample_draw(actor=me_officer, programme=programme, data=definition, seed=seed)
     rng = random.Random(seed)
     outcomes = [Outcome.REACHED] * 6 + [Outcome.REFUSED, Outcome.UNREACHABLE, Outcome.MOVED]
     members = list(sample.members.order_by("order"))
