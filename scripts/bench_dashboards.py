@@ -199,6 +199,9 @@ def main() -> None:
         default=os.environ.get("BENCH_DASHBOARD_SQLITE", str(ROOT / "var" / "bench-dashboards.sqlite3")),
     )
     args = parser.parse_args()
+    if args.mode != "all" and not os.environ.get("DATABASE_URL"):
+        # Never seed or time the default (demo) database by mistake: the driver always sets it.
+        raise SystemExit("bench_dashboards: prepare and measure need DATABASE_URL (the driver sets it).")
     if args.mode == "prepare":
         return prepare(args.cases, args.batch, args.rss_per_case)
     if args.mode == "measure":
