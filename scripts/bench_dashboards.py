@@ -9,6 +9,11 @@ manager and the M&E officer (pseudonymised, small cells suppressed).
 
     BENCH_DASHBOARD_CASES=1000000 BENCH_RUNS=15 .venv/bin/python scripts/bench_dashboards.py
 
+Seeding 1,000,000 cases with 3,000,000 responses takes over an hour on a 2-core machine; to see
+the pages at the cell density of a larger N quickly, copy a seeded database and run
+`DATABASE_URL=sqlite:///copy.sqlite3 scripts/bench_dashboards.py replicate --factor 5`, then
+`… measure` (docs/benchmarks.md explains what this does and does not show).
+
 Prints medians and 95th percentiles in milliseconds against the 1 s target, the number of
 dashboard cells and the query plan of the largest chart query, and writes the figures to
 bench-results/<date>-dashboards-<engine>.json (not committed; docs/benchmarks.md is).
@@ -54,6 +59,47 @@ def prepare(cases: int, batch: int, per_case: int) -> None:
         call_command("refresh_facts")
     say(f"  reusing the database: {existing:,} cases already there")
     refresh_planner_statistics()
+
+
+def _shift(day, months: int):
+    if day is None:
+        return None
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1, day=min(day.day, 28))
+
+
+def replicate(factor: int) -> None:
+    """Rebuild the cells as if there were `factor` times more cases: each fact counts `factor` times,
+    the copies moved to another arrival month of the data (interview dates and deadlines moved with
+    it). The case tables are not touched: this measures what the pages read (the cells) at a larger N.
+    """
+    bench._django()
+    import random
+
+    from django.db import transaction
+
+    from reintegra.dashboards import facts
+    from reintegra.dashboards.models import NO_DATE, CaseFact, DashboardCell
+
+    rng = random.Random(1)
+    months = sorted(set(CaseFact.objects.exclude(arrival_month=NO_DATE).values_list("arrival_month", flat=True)))
+    totals: dict = {}
+    started = time.monotonic()
+    for copy in range(factor):
+        for fact in CaseFact.objects.order_by("pk").iterator(chunk_size=5000):
+            if copy and fact.arrival_month != NO_DATE:
+                target = rng.choice(months)
+                delta = (target.year - fact.arrival_month.year) * 12 + target.month - fact.arrival_month.month
+                fact.arrival_month = target
+                fact.baseline_on = _shift(fact.baseline_on, delta)
+                fact.follow_up_on = _shift(fact.follow_up_on, delta)
+                fact.plan_deadline = _shift(fact.plan_deadline, delta)
+            facts.accumulate(totals, [fact])
+        say(f"  copy {copy + 1}/{factor}: {len(totals):,} cells ({time.monotonic() - started:,.0f} s)")
+    with transaction.atomic():
+        DashboardCell.objects.all().delete()
+        facts._bulk(facts._cell(key, measures) for key, measures in totals.items())
+    say(f"  cells of {factor} × the facts written: {len(totals):,} ({time.monotonic() - started:,.0f} s)")
 
 
 def _pages() -> dict[str, tuple[str, dict]]:
@@ -189,7 +235,8 @@ def save(result: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", default="all", choices=["all", "prepare", "measure"])
+    parser.add_argument("mode", nargs="?", default="all", choices=["all", "prepare", "measure", "replicate"])
+    parser.add_argument("--factor", type=int, default=5, help="replicate: count every fact this many times.")
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_DASHBOARD_CASES", "200000")))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "15")))
     parser.add_argument("--batch", type=int, default=5000)
@@ -204,6 +251,8 @@ def main() -> None:
         raise SystemExit("bench_dashboards: prepare and measure need DATABASE_URL (the driver sets it).")
     if args.mode == "prepare":
         return prepare(args.cases, args.batch, args.rss_per_case)
+    if args.mode == "replicate":
+        return replicate(args.factor)
     if args.mode == "measure":
         return measure(args.runs)
     targets = [("SQLite", f"sqlite:///{Path(args.sqlite).resolve()}")]
