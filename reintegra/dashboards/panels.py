@@ -24,7 +24,7 @@ from reintegra.dashboards.facts import AGE_GROUPS, HIST_BINS, UNKNOWN
 from reintegra.dashboards.models import SCORES
 from reintegra.dashboards.selectors import Filters, ScoreGroup
 from reintegra.plans.models import ActivityType, Plan
-from reintegra.scoring.charts import Axis, Series, bars_svg, histogram_svg
+from reintegra.scoring.charts import STYLES, Axis, Box, Series, bars_svg, box_svg, histogram_svg
 
 SUPPRESSED = "<5"
 SCORE_LABELS = {
@@ -365,6 +365,33 @@ def _bin_label(index: int) -> str:
     return f"{number(index / HIST_BINS)}–{number((index + 1) / HIST_BINS)}"
 
 
+def binned_quantile(counts: list[int], share: float) -> float:
+    """A quantile from counts per band of 1/len(counts), values spread evenly inside each band."""
+    total = sum(counts)
+    target, seen = share * total, 0.0
+    for index, count in enumerate(counts):
+        if count and seen + count >= target:
+            return (index + (target - seen) / count) / len(counts)
+        seen += count
+    return 1.0
+
+
+def _boxes(counts: dict[str, int], minimum: int) -> list[Box]:
+    boxes = []
+    for name in SCORES:
+        for occasion in ("b", "f"):
+            bins = [counts.get(f"{occasion}:{name}:{i}", 0) for i in range(HIST_BINS)]
+            if sum(bins) < max(1, minimum):
+                continue
+            low, q1, median, q3, high = (binned_quantile(bins, q) for q in (0.1, 0.25, 0.5, 0.75, 0.9))
+            style = STYLES[1] if occasion == "b" else STYLES[0]
+            text = (_("%(score)s, baseline") if occasion == "b" else _("%(score)s, follow-up")) % {
+                "score": SCORE_LABELS[name]
+            }
+            boxes.append(Box(f"{occasion}:{name}", text, low, q1, median, q3, high, style))
+    return boxes
+
+
 def distributions(filters: Filters, profile_label: str) -> Panel:
     counter = Counter(filters)
     counts = selectors.histograms(filters)
@@ -388,7 +415,7 @@ def distributions(filters: Filters, profile_label: str) -> Panel:
                         [label, str(SCORE_LABELS[name]), i / HIST_BINS, (i + 1) / HIST_BINS, counter.count(raw[str(i)])]
                     )
             shown = {k: (None if counter.value(v) is None else v / total) for k, v in raw.items()} if total else {}
-            series.append(Series(occasion, label, shown))
+            series.append(Series(occasion, label, shown, STYLES[1] if occasion == "b" else STYLES[0]))
         title = _("%(score)s score") % {"score": SCORE_LABELS[name]}
         panel.add(
             histogram_svg(
@@ -406,6 +433,17 @@ def distributions(filters: Filters, profile_label: str) -> Panel:
                 "baseline": counter.text(counter.value(sizes["b"])),
                 "follow_up": counter.text(counter.value(sizes["f"])),
             },
+        )
+    boxes = _boxes(counts, selectors.min_cell())
+    if boxes:
+        title = _("Quartiles of each score")
+        panel.add(
+            box_svg(boxes=boxes, title=title, desc=panel.desc, id_prefix="chart-boxes", number=number),
+            _(
+                "%(title)s: box from the first to the third quartile, line at the median, whiskers from the 10th "
+                "to the 90th percentile, estimated from the bands of 0.1."
+            )
+            % {"title": title},
         )
     return panel
 

@@ -538,3 +538,69 @@ def histogram_svg(
         label = _text(item.label, x=HIST_LEFT + index * 130 + 17, y=HIST_HEIGHT - 16, font_size=11, fill=INK)
         parts.append(_el("g", [swatch, label], class_="legend-item"))
     return _svg(parts, width=HIST_WIDTH, height=HIST_HEIGHT, title=title, desc=desc, id_prefix=id_prefix)
+
+
+# --- box plot (dashboards) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box: quartiles (q1, median, q3) and whiskers (low, high) on a 0..1 scale."""
+
+    key: str
+    label: str
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+    style: Style | None = None
+
+
+BOX_WIDTH, BOX_ROW = 640, 26.0
+
+
+def box_svg(
+    *,
+    boxes: Sequence[Box],
+    title: str,
+    desc: str,
+    id_prefix: str,
+    number: Callable[[float], str] = _n,
+) -> SafeString:
+    """Horizontal box plots on a 0..1 axis, one row per box, with a tooltip giving the five numbers."""
+    top = 10.0
+    bottom = top + BOX_ROW * len(boxes)
+    height = int(bottom + 28)
+
+    def x_of(value: float) -> float:
+        return BARS_LABEL + value * (BARS_RIGHT - BARS_LABEL)
+
+    parts = []
+    for tick in TICKS:
+        x = x_of(tick)
+        parts.append(_el("line", x1=x, y1=top - 4, x2=x, y2=bottom, stroke=AXIS if tick == 0 else GRID))
+        parts.append(_text(number(tick), x=x, y=bottom + 14, text_anchor="middle", font_size=10, fill=AXIS))
+    for index, box in enumerate(boxes):
+        style = box.style or STYLES[index % len(STYLES)]
+        y = top + index * BOX_ROW + BOX_ROW / 2
+        tip = _tooltip(
+            f"{box.label}: {number(box.low)} · {number(box.q1)} · {number(box.median)} · "
+            f"{number(box.q3)} · {number(box.high)}"
+        )
+        parts.append(_text(box.label, x=BARS_LABEL - 8, y=y + 4, text_anchor="end", font_size=12, fill=INK))
+        whisker = _el("line", x1=x_of(box.low), y1=y, x2=x_of(box.high), y2=y, stroke=style.colour, stroke_width=1.5)
+        body = _el(
+            "rect",
+            x=x_of(box.q1),
+            y=y - 8,
+            width=max(x_of(box.q3) - x_of(box.q1), 1.0),
+            height=16,
+            fill=style.colour,
+            fill_opacity=0.25,
+            stroke=style.colour,
+            stroke_width=1.5,
+        )
+        middle = _el("line", x1=x_of(box.median), y1=y - 8, x2=x_of(box.median), y2=y + 8, stroke=INK, stroke_width=2.5)
+        parts.append(_el("g", [tip, whisker, body, middle], class_="box", data_box=box.key))
+    return _svg(parts, width=BOX_WIDTH, height=height, title=title, desc=desc, id_prefix=id_prefix)

@@ -144,3 +144,9 @@ def test_other_offices_are_never_counted(cast, world):
     assert str(cast.bamako.pk) not in groups(dakar, "office")
     bamako = scope(cast.bamako)
     assert selectors.counts_by(bamako, "stage") == {("monitoring",): 1}
+
+
+def test_quantiles_are_read_from_the_bands():
+    assert panels.binned_quantile([0, 0, 10, 0, 0, 0, 0, 0, 0, 0], 0.5) == pytest.approx(0.25)
+    assert panels.binned_quantile([5, 0, 0, 0, 0, 0, 0, 0, 0, 5], 0.25) == pytest.approx(0.05)
+    assert panels.binned_quantile([5, 0, 0, 0, 0, 0, 0, 0, 0, 5], 0.75) == pytest.approx(0.95)
