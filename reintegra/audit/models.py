@@ -64,8 +64,9 @@ class AuditEvent(models.Model):
         EXCHANGE_RATE_ENTERED = "exchange_rate.entered", _("Exchange rate entered")
         RESPONSES_IMPORTED = "responses.imported", _("Assessment responses imported")
         REFERRAL_SENT = "referral.sent", _("Referral sent")
-        REFERRAL_SENT_WITHOUT_CONSENT = "referral.consent_overridden", _(
-            "Referral sent without consent (emergency exception)"
+        REFERRAL_SENT_WITHOUT_CONSENT = (
+            "referral.consent_overridden",
+            _("Referral sent without consent (emergency exception)"),
         )
         REFERRAL_STATUS_CHANGED = "referral.status_changed", _("Referral status changed")
         REFERRAL_VIEWED = "referral.viewed", _("Referral opened by the partner")
