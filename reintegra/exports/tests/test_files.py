@@ -3,11 +3,14 @@ sensitive questionnaires, formula neutralisation, filters and money."""
 
 from datetime import date
 
+import pytest
 from django.utils import timezone, translation
 
 from reintegra.accounts.models import User
 from reintegra.cases.models import Case, Person, Stage
 from reintegra.exports.tests.conftest import csv_rows, download, workbook
+
+pytestmark = pytest.mark.usefixtures("english_users")
 
 
 def sheet_rows(sheet) -> list[list]:

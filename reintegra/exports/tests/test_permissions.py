@@ -5,6 +5,8 @@ import pytest
 from reintegra.accounts.models import Membership, Role
 from reintegra.exports.tests.conftest import body, csv_rows, download
 
+pytestmark = pytest.mark.usefixtures("english_users")
+
 
 def pseudonyms(rows) -> set[str]:
     return {row["pseudonym"] for row in rows}

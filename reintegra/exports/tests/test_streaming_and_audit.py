@@ -8,6 +8,8 @@ from reintegra.audit.models import AuditEvent
 from reintegra.exports.tests.conftest import body, csv_rows, download, returnee
 from reintegra.scoring.models import ScoringProfile
 
+pytestmark = pytest.mark.usefixtures("english_users")
+
 
 def export_events():
     return list(AuditEvent.objects.filter(event_type=AuditEvent.Type.EXPORT).order_by("id"))

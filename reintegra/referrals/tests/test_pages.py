@@ -15,6 +15,8 @@ from reintegra.referrals.models import Referral, Status
 from reintegra.referrals.tests.conftest import AMINATA_PHONE, NOW, TODAY, give_sharing_consent, send
 from reintegra.tests.cast import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("english_users")
+
 
 def client_for(user) -> Client:
     client = Client()
