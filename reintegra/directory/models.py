@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from reintegra.lib.i18n import in_language
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -104,7 +105,7 @@ class ServiceCategory(models.Model):
     @property
     def name(self) -> str:
         """The label in the active language (French or English)."""
-        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+        return in_language(self.name_en, self.name_fr)
 
 
 class Service(models.Model):

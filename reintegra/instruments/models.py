@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reintegra.lib.i18n import in_language
+
 
 class Instrument(models.Model):
     """A questionnaire, e.g. the RSS or the rapid vulnerability screening; its content lives in versions."""
@@ -37,7 +39,7 @@ class Instrument(models.Model):
         return self.code
 
     def title(self, language: str) -> str:
-        return self.title_fr if language.startswith("fr") else self.title_en
+        return in_language(self.title_en, self.title_fr, language)
 
 
 class InstrumentVersion(models.Model):
@@ -188,10 +190,10 @@ class Flag(models.Model):
         return self.code
 
     def label(self, language: str) -> str:
-        return self.label_fr if language.startswith("fr") else self.label_en
+        return in_language(self.label_en, self.label_fr, language)
 
     def suggestion(self, language: str) -> str:
-        return self.suggestion_fr if language.startswith("fr") else self.suggestion_en
+        return in_language(self.suggestion_en, self.suggestion_fr, language)
 
 
 class ImportBatch(models.Model):

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reintegra.instruments.models import Occasion
+from reintegra.lib.i18n import in_language
 
 RSS_CODE = "rss"
 
@@ -369,7 +370,7 @@ class Result(models.Model):
         return f"{self.code} {self.statement[:60]}"
 
     def statement_in(self, language: str) -> str:
-        return self.statement_fr if language.startswith("fr") and self.statement_fr else self.statement
+        return in_language(self.statement, self.statement_fr, language)
 
 
 class ComputedKey(models.TextChoices):

@@ -10,10 +10,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reintegra.directory.models import Dimension, Level
+from reintegra.lib.i18n import in_language
 
 SCORE_DIMENSIONS = ("economic", "social", "psychosocial")
 
@@ -67,7 +67,7 @@ class ActivityType(models.Model):
     @property
     def name(self) -> str:
         """The label in the active language (French or English)."""
-        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+        return in_language(self.name_en, self.name_fr)
 
 
 class AgreementMethod(models.TextChoices):

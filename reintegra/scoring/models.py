@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reintegra.lib.i18n import in_language
+
 
 class ScoringProfile(models.Model):
     """A versioned mapping of questions → indicators → dimensions, with weights and rules.
@@ -50,7 +52,7 @@ class ScoringProfile(models.Model):
         return f"{self.code} v{self.version}"
 
     def name(self, language: str) -> str:
-        return self.name_fr if language.startswith("fr") else self.name_en
+        return in_language(self.name_en, self.name_fr, language)
 
 
 class Score(models.Model):
