@@ -1,7 +1,8 @@
 """Dashboard pages (programme managers, supervisors, M&E officers) and each chart's data as CSV.
 
 Each view: scope (404 for other roles) → filter form → panels from the cells → render. A CSV
-holds the aggregates of one panel with the same filters; cells go through `safe_cell`.
+holds the aggregates of one panel with the same filters; cells go through `safe_cell`; each
+download is audited as an export (services.record_chart_download).
 """
 
 import csv
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reintegra.dashboards import facts, panels, selectors
+from reintegra.dashboards import facts, panels, selectors, services
 from reintegra.dashboards.forms import BREAKDOWNS, FilterForm
 from reintegra.lib.cells import safe_cell
 
@@ -34,9 +35,13 @@ def _profile_label(fresh: selectors.Freshness) -> str:
     return _("profile %(code)s v%(version)s") % {"code": profile.code, "version": profile.version} if profile else "—"
 
 
+def _filters(request, form: FilterForm) -> selectors.Filters:
+    offices = form.filters(suppress=False).offices
+    return form.filters(suppress=selectors.suppressed_for(request.user, offices))
+
+
 def _panels(request, form: FilterForm, names, fresh: selectors.Freshness) -> list[panels.Panel]:
-    filters = form.filters(suppress=False)
-    filters = form.filters(suppress=selectors.suppressed_for(request.user, filters.offices))
+    filters = _filters(request, form)
     labels = panels.Labels.load()
     today = timezone.localdate()
     breakdown = form.breakdown
@@ -101,6 +106,13 @@ def panel_csv(request, name: str):
     if not form.is_bound:
         form.cleaned_data = {}
     panel = _panels(request, form, [name], selectors.freshness())[0]
+    services.record_chart_download(
+        actor=request.user,
+        panel=name,
+        filters={field: request.GET[field] for field in form.fields if field in request.GET},
+        rows=len(panel.rows),
+        suppressed=_filters(request, form).suppress,
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reintegra-{name}.csv"'
     writer = csv.writer(response)

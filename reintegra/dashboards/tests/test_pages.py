@@ -127,6 +127,32 @@ def test_each_panel_downloads_as_csv(as_user, cast, world, panel):
     assert len(rows(response)) >= 2
 
 
+def test_each_download_is_audited_as_an_export(as_user, cast, world):
+    from reintegra.audit.models import AuditEvent
+
+    response = as_user(cast.me_hq).get(
+        reverse("dashboards:panel_csv", args=["change"]), {"by": "type", "sex": "female"}
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(event_type=AuditEvent.Type.EXPORT, actor=cast.me_hq)
+    assert event.changes["export"] == "dashboard.change"
+    assert event.changes["channel"] == "dashboard"
+    assert event.changes["filters"] == {"by": "type", "sex": "female"}
+    assert event.changes["rows"] == len(rows(response)) - 1
+    assert event.changes["small_cells_suppressed"] is True and event.changes["identifiable"] is False
+
+
+def test_a_refused_download_writes_no_audit_event(as_user, cast, world):
+    from reintegra.audit.models import AuditEvent
+
+    assert as_user(cast.cm_dakar).get(reverse("dashboards:panel_csv", args=["change"])).status_code == 404
+    assert (
+        as_user(cast.pm_dakar).get(reverse("dashboards:panel_csv", args=["change"]), {"start": "2026-13"}).status_code
+        == 400
+    )
+    assert not AuditEvent.objects.filter(event_type=AuditEvent.Type.EXPORT).exists()
+
+
 def test_an_unknown_panel_is_404(as_user, cast, world):
     assert as_user(cast.pm_dakar).get("/dashboards/data/nothing.csv").status_code == 404
 
