@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from reintegra.accounts.access import access_for
@@ -62,19 +62,34 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
+def _schedule_summary(result: services.ScheduleResult) -> str:
+    created, already_open, no_consent = len(result.created), result.already_open, result.no_consent
+    return " ".join(
+        [
+            ngettext("%(count)s follow-up task created.", "%(count)s follow-up tasks created.", created)
+            % {"count": created},
+            ngettext(
+                "%(count)s occasion already had an open task.",
+                "%(count)s occasions already had an open task.",
+                already_open,
+            )
+            % {"count": already_open},
+            ngettext(
+                "%(count)s follow-up waits for monitoring consent to be recorded.",
+                "%(count)s follow-ups wait for monitoring consent to be recorded.",
+                no_consent,
+            )
+            % {"count": no_consent},
+        ]
+    )
+
+
 @case_page
 @require_POST
 def schedule(request, programme_pk):
     programme = selectors.programme_for(selectors.rule_programmes(request.user), programme_pk)
     result = services.schedule_follow_ups(actor=request.user, programme=programme)
-    messages.success(
-        request,
-        gettext(
-            "%(created)s task(s) created; %(open)s occasion(s) already had an open task; "
-            "%(consent)s follow-up(s) wait for monitoring consent to be recorded."
-        )
-        % {"created": len(result.created), "open": result.already_open, "consent": result.no_consent},
-    )
+    messages.success(request, _schedule_summary(result))
     return redirect("monitoring:follow_ups")
 
 

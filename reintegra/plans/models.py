@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reintegra.directory.models import Dimension, Level
 from reintegra.lib.i18n import in_language
@@ -201,7 +202,7 @@ class Activity(models.Model):
     """One assistance item of a plan (handbook §2.8): what, how, by whom, for how much, when."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("activity status", "Planned")
         IN_PROGRESS = "in_progress", _("In progress")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")

@@ -31,6 +31,7 @@ import numpy as np
 from django.db.models import F, IntegerField, Q, QuerySet
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reintegra.accounts.access import access_for
 from reintegra.cases.selectors import cases_for
@@ -72,8 +73,10 @@ def first_component(values: np.ndarray, indicators: list[str], scope: str, minim
     complete = values[~np.isnan(values).any(axis=1)] if len(values) else values.reshape(0, len(indicators))
     result.n = len(complete)
     if result.n < max(minimum, len(indicators) + 1):
-        result.error = _(
-            "Only %(n)s responses answer every indicator of this analysis; at least %(minimum)s are needed."
+        result.error = ngettext(
+            "Only %(n)s response answers every indicator of this analysis; at least %(minimum)s are needed.",
+            "Only %(n)s responses answer every indicator of this analysis; at least %(minimum)s are needed.",
+            result.n,
         ) % {"n": result.n, "minimum": max(minimum, len(indicators) + 1)}
         return result
     spread = complete.std(axis=0, ddof=1)

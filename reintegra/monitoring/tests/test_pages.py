@@ -148,7 +148,7 @@ def test_the_schedule_button_creates_tasks_once(client, cast, world):
     client.post(reverse("monitoring:schedule", args=[cast.programme.pk]))
     page = client.post(reverse("monitoring:schedule", args=[cast.programme.pk]), follow=True)
     assert Task.objects.filter(kind=Task.Kind.FOLLOW_UP_CONTACT).count() == 2
-    assert "0 task(s) created" in page.content.decode() and "Task open" in page.content.decode()
+    assert "0 follow-up tasks created." in page.content.decode() and "Task open" in page.content.decode()
 
 
 @time_machine.travel(TODAY, tick=False)
