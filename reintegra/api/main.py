@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from reintegra.api import cases, persons
 from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
+from reintegra.dashboards import api as dashboards_api
 from reintegra.directory import api as directory_api
 from reintegra.exports import api as exports_api
 from reintegra.instruments import api as instruments_api
@@ -52,3 +53,4 @@ api.add_router("/plans", plans_api.router)
 api.add_router("", referrals_api.router)
 api.add_router("/monitoring", monitoring_api.router)
 api.add_router("/exports", exports_api.router)
+api.add_router("/dashboards", dashboards_api.router)

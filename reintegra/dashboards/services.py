@@ -4,7 +4,7 @@ from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record
 
 
-def record_chart_download(*, actor, panel: str, filters: dict, rows: int, suppressed: bool) -> None:
+def record_chart_download(*, actor, panel: str, filters: dict, rows: int, suppressed: bool, channel: str) -> None:
     """Audit a chart's CSV like any export: aggregates only, but the filters can narrow them to few people."""
     audit_record(
         actor=actor,
@@ -12,11 +12,11 @@ def record_chart_download(*, actor, panel: str, filters: dict, rows: int, suppre
         subject=actor,
         changes={
             "export": f"dashboard.{panel}",
-            "format": "csv",
-            "filters": {key: value for key, value in filters.items() if value not in ("", None)},
+            "format": "csv" if channel == "dashboard" else "json",
+            "filters": filters,
             "rows": rows,
             "identifiable": False,
             "small_cells_suppressed": suppressed,
-            "channel": "dashboard",
+            "channel": channel,
         },
     )

@@ -155,6 +155,7 @@ REFERRAL_PATHS = {
 }
 
 EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
+DASHBOARD_PATHS = {f"{BASE}/dashboards/panels", f"{BASE}/dashboards/panels/{{name}}"}
 
 
 MONITORING_PATHS = {
@@ -195,6 +196,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | PLAN_PATHS
         | MONITORING_PATHS
         | EXPORT_PATHS
+        | DASHBOARD_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 

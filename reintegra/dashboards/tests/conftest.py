@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 
+from reintegra.api.tests.conftest import api_as  # noqa: F401 -- the API client fixture, shared
 from reintegra.dashboards import facts
 from reintegra.dashboards.tests.world import TODAY, build
 
