@@ -9,11 +9,20 @@ their offices:
   the administrator administers *every* office the user belongs to, so that a Bamako
   administrator cannot lock out someone who also works for Dakar.
 Accounts are deactivated, never deleted.
+
+Programme set-up follows the same rule: an administrator adds sub-offices under the offices they
+administer and edits those offices; they create programmes in their offices and edit a programme
+only when they administer every office it runs in. Country offices and the first administrator
+are created by the server operator (`manage.py create_office`, `create_administrator`; actor None).
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reintegra.accounts.access import access_for
-from reintegra.accounts.models import ApiToken, Membership, Office, Role, User
+from reintegra.accounts.models import ApiToken, Membership, Office, Programme, Role, User
 from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record, diff_fields, snapshot
 
@@ -274,3 +283,293 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
             changes={"token": token.prefix, "revoked_at": [None, token.revoked_at]},
         )
     return token
+
+
+# ------------------------------------------------------------------ first administrator (operator)
+
+
+@transaction.atomic
+def administrator_create(
+    *, actor: User | None, username: str, password: str, office: Office, email: str = "", language: str = ""
+) -> User:
+    """An administrator of `office`: the server operator's bootstrap (actor None) or an administrator of it."""
+    if actor is not None and not access_for(actor).may_administer(office.pk):
+        raise PermissionDenied(_("You may only grant roles in offices you administer."))
+    user = User(username=username.strip(), email=email.strip(), language=language)
+    user.full_clean(exclude=["password"])
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.USER_CREATED,
+        subject=user,
+        office=office,
+        changes={"username": user.username, "email": user.email, "language": user.language},
+    )
+    Membership.objects.create(user=user, office=office, role=Role.ADMINISTRATOR)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.MEMBERSHIP_CHANGED,
+        subject=user,
+        office=office,
+        changes={"roles": [[], [Role.ADMINISTRATOR.value]]},
+    )
+    return user
+
+
+# ------------------------------------------------------------------ offices
+
+OFFICE_FIELDS = ["name", "code", "country", "kind", "parent_id", "language"]
+OFFICE_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def _code_in_case_numbers(country: str, code: str) -> bool:
+    """True when case numbers already begin with COUNTRY-CODE- (an earlier code of some office)."""
+    case_model = apps.get_model("cases", "Case")
+    return case_model.objects.filter(number__startswith=f"{country}-{code}-").exists()
+
+
+def _check_office(office: Office, *, new_prefix: bool) -> None:
+    """Shape of the codes, one code per country, no reuse of a code found in case numbers, kind vs parent."""
+    errors: dict[str, str] = {}
+    if not COUNTRY_CODE.match(office.country):
+        errors["country"] = _("Give the country as its two-letter ISO 3166 code, e.g. SN or ML.")
+    if not OFFICE_CODE.match(office.code):
+        errors["code"] = _("Give a code of 2 to 10 capital letters or digits, e.g. DKR.")
+    elif Office.objects.filter(country=office.country, code=office.code).exclude(pk=office.pk).exists():
+        errors["code"] = _("Another office in this country already uses the code %(code)s.") % {"code": office.code}
+    elif new_prefix and "country" not in errors and _code_in_case_numbers(office.country, office.code):
+        errors["code"] = _(
+            "Case numbers beginning with %(prefix)s already exist: choose a code no office of this country has used."
+        ) % {"prefix": f"{office.country}-{office.code}-"}
+    if office.kind == Office.Kind.SUB and office.parent_id is None:
+        errors["parent"] = _("A sub-office needs a parent office.")
+    if office.kind == Office.Kind.COUNTRY and office.parent_id is not None:
+        errors["parent"] = _("A country office has no parent office.")
+    if errors:
+        raise ValidationError(errors)
+    office.full_clean()
+
+
+def _set_office_fields(office: Office, *, name: str, code: str, country: str, language: str) -> None:
+    office.name = name.strip()
+    office.code = code.strip().upper()
+    office.country = country.strip().upper()
+    office.language = language
+
+
+@transaction.atomic
+def office_create(
+    *,
+    actor: User | None,
+    name: str,
+    code: str,
+    country: str,
+    language: str = "fr",
+    kind: str | None = None,
+    parent: Office | None = None,
+) -> Office:
+    """A new office. Administrators add sub-offices under offices they administer; country
+    offices come from the server operator (actor None, `manage.py create_office`)."""
+    kind = kind or (Office.Kind.SUB if parent is not None else Office.Kind.COUNTRY)
+    if actor is not None:
+        if kind != Office.Kind.SUB:
+            raise PermissionDenied(_("Country offices are created by the server operator (manage.py create_office)."))
+        if parent is None or not access_for(actor).may_administer(parent.pk):
+            raise PermissionDenied(_("You may only add sub-offices under an office you administer."))
+    office = Office(kind=kind, parent=parent)
+    _set_office_fields(office, name=name, code=code, country=country, language=language)
+    _check_office(office, new_prefix=True)
+    office.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.OFFICE_CREATED,
+        subject=office,
+        office=office,
+        changes=snapshot(office, OFFICE_FIELDS),
+    )
+    if actor is not None:
+        actor._reintegra_access = None  # a new office below one they administer: recompute
+    return office
+
+
+def _check_placement(actor: User, office: Office, kind: str, parent: Office | None) -> None:
+    """A sub-office stays where it is or moves under another office the actor administers, never below itself;
+    it becomes a country office only if the actor administers it directly (they keep it)."""
+    if kind == Office.Kind.COUNTRY:
+        direct = Membership.objects.filter(user=actor, office=office, role=Role.ADMINISTRATOR).exists()
+        if not direct:
+            raise ValidationError(
+                {"kind": _("Only an administrator of this office itself may make it a country office.")}
+            )
+        return
+    if parent is None:
+        raise ValidationError({"parent": _("A sub-office needs a parent office.")})
+    if parent.pk != office.parent_id and not access_for(actor).may_administer(parent.pk):
+        raise ValidationError({"parent": _("Choose a parent office you administer.")})
+    if parent.pk in office.descendant_ids():
+        raise ValidationError({"parent": _("An office cannot be placed under itself or one of its sub-offices.")})
+
+
+@transaction.atomic
+def office_update(
+    *,
+    actor: User,
+    office: Office,
+    name: str,
+    code: str,
+    country: str,
+    language: str,
+    kind: str | None = None,
+    parent: Office | None = None,
+) -> Office:
+    """Change an office the actor administers. Kind and parent change only for sub-offices.
+
+    Case numbers already given keep the old code; new ones use the new code."""
+    if not access_for(actor).may_administer(office.pk):
+        raise PermissionDenied(_("You may only change offices you administer."))
+    before = snapshot(office, OFFICE_FIELDS)
+    if office.kind == Office.Kind.SUB:
+        kind = kind or Office.Kind.SUB
+        _check_placement(actor, office, kind, parent)
+        office.kind, office.parent = kind, (parent if kind == Office.Kind.SUB else None)
+    _set_office_fields(office, name=name, code=code, country=country, language=language)
+    new_prefix = (office.country, office.code) != (before["country"], before["code"])
+    _check_office(office, new_prefix=new_prefix)
+    changes = diff_fields(office, before, OFFICE_FIELDS)
+    if changes:
+        office.save()
+        audit_record(
+            actor=actor, event_type=AuditEvent.Type.OFFICE_UPDATED, subject=office, office=office, changes=changes
+        )
+        actor._reintegra_access = None  # the tree may have changed
+    return office
+
+
+# ------------------------------------------------------------------ programmes
+
+PROGRAMME_FIELDS = [
+    "name",
+    "code",
+    "currency",
+    "start_date",
+    "end_date",
+    "per_returnee_cap",
+    "cash_approval_threshold",
+    "plan_due_days",
+]
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ProgrammeInput:
+    """A programme's own fields (its offices are passed separately)."""
+
+    name: str
+    code: str
+    currency: str
+    start_date: date
+    end_date: date | None = None
+    per_returnee_cap: Decimal | None = None
+    cash_approval_threshold: Decimal | None = None
+    plan_due_days: int = 30
+
+
+def may_edit_programme(actor: User, programme: Programme) -> bool:
+    """True when the actor administers every office the programme runs in (and it runs in some)."""
+    offices = {o.pk for o in programme.offices.all()}
+    return bool(offices) and offices <= access_for(actor).administer
+
+
+def _require_offices(actor: User, offices: list[Office]) -> None:
+    if not offices:
+        raise ValidationError({"offices": _("Choose at least one office.")})
+    if not {o.pk for o in offices} <= access_for(actor).administer:
+        raise PermissionDenied(_("A programme may only run in offices you administer."))
+
+
+def _check_programme(programme: Programme) -> None:
+    errors: dict[str, str] = {}
+    if not CURRENCY_CODE.match(programme.currency):
+        errors["currency"] = _("Give the currency as its three-letter ISO 4217 code, e.g. XOF or EUR.")
+    if Programme.objects.filter(code=programme.code).exclude(pk=programme.pk).exists():
+        errors["code"] = _("Another programme already uses the code %(code)s.") % {"code": programme.code}
+    if programme.end_date and programme.start_date and programme.end_date < programme.start_date:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    for name in ["per_returnee_cap", "cash_approval_threshold"]:
+        if getattr(programme, name) is not None and getattr(programme, name) < 0:
+            errors[name] = _("Give zero or a positive amount.")
+    if not 1 <= (programme.plan_due_days or 0) <= 365:
+        errors["plan_due_days"] = _("Give a number of days from 1 to 365.")
+    if errors:
+        raise ValidationError(errors)
+    programme.full_clean()
+
+
+def _set_programme_fields(programme: Programme, data: ProgrammeInput) -> None:
+    for name in PROGRAMME_FIELDS:
+        setattr(programme, name, getattr(data, name))
+    programme.name, programme.code = data.name.strip(), data.code.strip()
+    programme.currency = data.currency.strip().upper()
+    for name in ["per_returnee_cap", "cash_approval_threshold"]:
+        amount = getattr(data, name)
+        if (
+            amount is not None and amount.is_finite() and amount.adjusted() < 12
+        ):  # 100 and 100.00 compare equal in the audit
+            setattr(programme, name, amount.quantize(CENTS))
+
+
+def _office_ids(offices: Iterable[Office]) -> list[int]:
+    return sorted(o.pk for o in offices)
+
+
+@transaction.atomic
+def programme_create(*, actor: User, data: ProgrammeInput, offices: Iterable[Office]) -> Programme:
+    """A programme running in offices the actor administers (all of them)."""
+    offices = list(offices)
+    _require_offices(actor, offices)
+    programme = Programme()
+    _set_programme_fields(programme, data)
+    _check_programme(programme)
+    programme.save()
+    programme.offices.set(offices)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.PROGRAMME_CREATED,
+        subject=programme,
+        office=_office(min(o.pk for o in offices)),
+        changes={**snapshot(programme, PROGRAMME_FIELDS), "offices": _office_ids(offices)},
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, actor: User, programme: Programme, data: ProgrammeInput, offices: Iterable[Office]
+) -> Programme:
+    """Change a programme; only an administrator of every one of its offices (old and new) may."""
+    if not may_edit_programme(actor, programme):
+        raise PermissionDenied(_("Only an administrator of every office of this programme may change it."))
+    offices = list(offices)
+    _require_offices(actor, offices)
+    before = snapshot(programme, PROGRAMME_FIELDS)
+    old_offices = _office_ids(programme.offices.all())
+    _set_programme_fields(programme, data)
+    _check_programme(programme)
+    changes = diff_fields(programme, before, PROGRAMME_FIELDS)
+    if old_offices != _office_ids(offices):
+        changes["offices"] = [old_offices, _office_ids(offices)]
+    if changes:
+        programme.save()
+        programme.offices.set(offices)
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.Type.PROGRAMME_UPDATED,
+            subject=programme,
+            office=_office(min(o.pk for o in offices)),
+            changes=changes,
+        )
+    return programme

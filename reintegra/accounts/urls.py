@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reintegra.accounts import views
+from reintegra.accounts import views, views_setup
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("offices/", views_setup.office_list, name="office_list"),
+    path("offices/new/", views_setup.office_create, name="office_create"),
+    path("offices/<int:pk>/", views_setup.office_edit, name="office_edit"),
+    path("programmes/", views_setup.programme_list, name="programme_list"),
+    path("programmes/new/", views_setup.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", views_setup.programme_edit, name="programme_edit"),
 ]

@@ -9,6 +9,7 @@ from a CDN, which the field offices cannot rely on (DESIGN.md §6). settings.py 
 from django.conf import settings
 from ninja import NinjaAPI
 
+from reintegra.accounts import api as accounts_api
 from reintegra.api import cases, persons
 from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
@@ -54,3 +55,4 @@ api.add_router("", referrals_api.router)
 api.add_router("/monitoring", monitoring_api.router)
 api.add_router("/exports", exports_api.router)
 api.add_router("/dashboards", dashboards_api.router)
+api.add_router("", accounts_api.router)

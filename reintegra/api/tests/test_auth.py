@@ -156,6 +156,7 @@ REFERRAL_PATHS = {
 
 EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
 DASHBOARD_PATHS = {f"{BASE}/dashboards/panels", f"{BASE}/dashboards/panels/{{name}}"}
+SETUP_PATHS = {f"{BASE}/offices", f"{BASE}/programmes"}
 
 
 MONITORING_PATHS = {
@@ -197,6 +198,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | MONITORING_PATHS
         | EXPORT_PATHS
         | DASHBOARD_PATHS
+        | SETUP_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
