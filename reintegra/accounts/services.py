@@ -86,6 +86,14 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
         raise ValidationError({field: error.messages}) from error
 
 
+def _save_new_user(user: User, password: str) -> None:
+    """Validate the account and the password (Django's password rules), then save with the hash."""
+    user.full_clean(exclude=["password"])
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+
+
 def _check_professional(user: User) -> None:
     """A mental-health professional may decide the consent exception: their qualification is recorded with it."""
     if user.is_mental_health_professional and not user.professional_qualification:
@@ -124,10 +132,7 @@ def user_create(
         professional_qualification=professional_qualification.strip(),
     )
     _check_professional(user)
-    user.full_clean(exclude=["password"])
-    _check_password(password, user)
-    user.set_password(password)
-    user.save()
+    _save_new_user(user, password)
     audit_record(
         actor=actor,
         event_type=AuditEvent.Type.USER_CREATED,
@@ -296,10 +301,7 @@ def administrator_create(
     if actor is not None and not access_for(actor).may_administer(office.pk):
         raise PermissionDenied(_("You may only grant roles in offices you administer."))
     user = User(username=username.strip(), email=email.strip(), language=language)
-    user.full_clean(exclude=["password"])
-    _check_password(password, user)
-    user.set_password(password)
-    user.save()
+    _save_new_user(user, password)
     audit_record(
         actor=actor,
         event_type=AuditEvent.Type.USER_CREATED,
