@@ -35,7 +35,7 @@ DEMO_USERS = {
         "Sow",
         "",
         [("DKR", Role.ADMINISTRATOR), ("BKO", Role.ADMINISTRATOR)],
-        "users and roles of all three offices; no case files",
+        "users, sub-offices and programmes of all three offices; no case files",
     ),
     "cm.dakar": (
         "Awa",
@@ -84,7 +84,7 @@ DEMO_USERS = {
         "Fall",
         "ONG Jappo Liggeey",
         [("DKR", Role.PARTNER)],
-        "no case files (referrals addressed to the organisation, later)",
+        "no case files; referrals addressed to the organisation, shared fields only",
     ),
     "cp.dakar": (
         "Mariama",
