@@ -82,6 +82,11 @@ class AuditEvent(models.Model):
         FRAMEWORK_CHANGED = "framework.changed", _("Results framework changed")
         INDICATOR_VALUES_ENTERED = "indicator.values_entered", _("Indicator values entered")
         INDICATORS_COMPUTED = "indicators.computed", _("Indicator values computed (snapshot)")
+        BIP_VIEWED = "bip.viewed", _("Best-interests procedure opened")
+        BIP_ASSESSMENT_SAVED = "bip.assessment_saved", _("Best-interests assessment saved")
+        BIP_STEP_CHANGED = "bip.step_changed", _("Best-interests process step changed")
+        BIP_DETERMINED = "bip.determined", _("Best-interests determination recorded")
+        BIP_REVIEWED = "bip.reviewed", _("Best-interests determination reviewed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"

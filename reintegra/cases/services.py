@@ -1,6 +1,7 @@
 """Writes to case data. Each service validates, checks the actor's right, saves and audits
 in one transaction. HTML views and the API call these and nothing else."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -446,6 +447,11 @@ def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
     return case
 
 
+# Other apps add rules for transfers here (in their AppConfig.ready) without cases importing them:
+# each callable(case, to_office) returns a translated refusal, or None to allow the transfer.
+TRANSFER_CHECKS: list[Callable[[Case, Office], str | None]] = []
+
+
 @transaction.atomic
 def case_transfer(*, actor: User, case: Case, to_office: Office, reason: str = "") -> Case:
     """Hand a case from one office to another (host → origin); needs transfer consent."""
@@ -458,6 +464,10 @@ def case_transfer(*, actor: User, case: Case, to_office: Office, reason: str = "
         raise ValidationError(_("The returnee has not consented to the transfer of the case."))
     if case.person.cases.exclude(pk=case.pk).exclude(stage=Stage.CLOSED).filter(office=to_office).exists():
         raise ValidationError({"to_office": _("This person already has an open case in that office.")})
+    for check in TRANSFER_CHECKS:
+        refusal = check(case, to_office)
+        if refusal:
+            raise ValidationError(refusal)
     old_office = case.office
     CaseTransfer.objects.create(case=case, from_office=old_office, to_office=to_office, reason=reason, actor=actor)
     case.office = to_office

@@ -157,6 +157,7 @@ REFERRAL_PATHS = {
 EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
 DASHBOARD_PATHS = {f"{BASE}/dashboards/panels", f"{BASE}/dashboards/panels/{{name}}"}
 SETUP_PATHS = {f"{BASE}/offices", f"{BASE}/programmes"}
+CHILDREN_PATHS = {f"{BASE}/cases/{{number}}/best-interests"}
 
 
 MONITORING_PATHS = {
@@ -199,6 +200,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | EXPORT_PATHS
         | DASHBOARD_PATHS
         | SETUP_PATHS
+        | CHILDREN_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 

@@ -16,6 +16,7 @@ from reintegra.cases.models import ConsentPurpose, ConsentStatus, Stage, Task
 from reintegra.cases.selectors import case_for, cases_for, current_consents
 from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
+from reintegra.children.case_tab import best_interests_tab, may_see_tab
 from reintegra.instruments.case_tab import assessments_tab
 from reintegra.plans.case_tab import plan_tab
 from reintegra.referrals.case_tab import referrals_tab
@@ -29,6 +30,7 @@ TABS = [
     ("assessments", _("Assessments")),
     ("plan", _("Plan")),
     ("referrals", _("Referrals")),
+    ("best_interests", _("Best interests")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -67,11 +69,13 @@ def render_case_file(request, case, *, tab="profile", status=200, bound=None):
         "supervise": access.may_supervise(case.office_id),
     }
     consents = current_consents(case)
+    tabs = [(key, label) for key, label in TABS if key != "best_interests" or may_see_tab(request.user, case)]
+    tab = tab if tab in dict(tabs) else "profile"
     context = {
         "case": case,
         "person": case.person,
         "tab": tab,
-        "tabs": TABS,
+        "tabs": tabs,
         "closed": case.stage == Stage.CLOSED,
         "consent_rows": [(ConsentPurpose(purpose).label, consent) for purpose, consent in consents.items()],
         "consent_alerts": consent_alerts(consents),
@@ -189,5 +193,6 @@ TAB_CONTEXT = {
     "assessments": assessments_tab,
     "plan": plan_tab,
     "referrals": referrals_tab,
+    "best_interests": best_interests_tab,
     "history": _history,
 }

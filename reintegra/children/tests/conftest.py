@@ -1,0 +1,11 @@
+from datetime import date
+
+import pytest
+
+from reintegra.api.tests.conftest import api_as  # noqa: F401 -- the API client fixture, shared
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    """The stories happen on 10 March 2026 (ages and "not in the future" depend on it)."""
+    time_machine.move_to(date(2026, 3, 10), tick=False)
