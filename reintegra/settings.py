@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reintegra.monitoring",
     "reintegra.exports",
     "reintegra.dashboards",
+    "reintegra.community",
     "reintegra.api",
     "reintegra.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/", include("reintegra.monitoring.urls")),
     path("exports/", include("reintegra.exports.urls")),
     path("dashboards/", include("reintegra.dashboards.urls")),
+    path("community/", include("reintegra.community.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

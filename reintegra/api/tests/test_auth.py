@@ -157,6 +157,11 @@ REFERRAL_PATHS = {
 EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
 DASHBOARD_PATHS = {f"{BASE}/dashboards/panels", f"{BASE}/dashboards/panels/{{name}}"}
 SETUP_PATHS = {f"{BASE}/offices", f"{BASE}/programmes"}
+COMMUNITY_PATHS = {
+    f"{BASE}/community/communities",
+    f"{BASE}/community/communities/{{community_id}}",
+    f"{BASE}/community/projects/{{project_id}}",
+}
 
 
 MONITORING_PATHS = {
@@ -199,6 +204,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | EXPORT_PATHS
         | DASHBOARD_PATHS
         | SETUP_PATHS
+        | COMMUNITY_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 

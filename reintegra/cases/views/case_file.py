@@ -16,6 +16,7 @@ from reintegra.cases.models import ConsentPurpose, ConsentStatus, Stage, Task
 from reintegra.cases.selectors import case_for, cases_for, current_consents
 from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
+from reintegra.community.case_tab import community_tab
 from reintegra.instruments.case_tab import assessments_tab
 from reintegra.plans.case_tab import plan_tab
 from reintegra.referrals.case_tab import referrals_tab
@@ -29,6 +30,7 @@ TABS = [
     ("assessments", _("Assessments")),
     ("plan", _("Plan")),
     ("referrals", _("Referrals")),
+    ("community", _("Community projects")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -189,5 +191,6 @@ TAB_CONTEXT = {
     "assessments": assessments_tab,
     "plan": plan_tab,
     "referrals": referrals_tab,
+    "community": community_tab,
     "history": _history,
 }
