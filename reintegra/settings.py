@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reintegra.exports",
     "reintegra.dashboards",
     "reintegra.children",
+    "reintegra.community",
     "reintegra.api",
     "reintegra.demo",
 ]

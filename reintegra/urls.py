@@ -15,6 +15,7 @@ urlpatterns = [
     path("exports/", include("reintegra.exports.urls")),
     path("dashboards/", include("reintegra.dashboards.urls")),
     path("best-interests/", include("reintegra.children.urls")),
+    path("community/", include("reintegra.community.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -23,7 +23,7 @@ class Access:
     child: frozenset[int] = field(default_factory=frozenset)  # child-protection specialists: child cases
     pseudonymised: frozenset[int] = field(default_factory=frozenset)  # M&E officers: no identities
     administer: frozenset[int] = field(default_factory=frozenset)  # administrators: users, no case files
-    partner: frozenset[int] = field(default_factory=frozenset)  # partner staff: referrals addressed to their organisation only
+    partner: frozenset[int] = field(default_factory=frozenset)  # partners: referrals to their organisation
 
     @property
     def identifying(self) -> frozenset[int]:

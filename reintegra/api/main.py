@@ -14,6 +14,7 @@ from reintegra.api import cases, persons
 from reintegra.api.auth import session_auth, token_auth
 from reintegra.api.errors import install_error_handlers
 from reintegra.children import api as children_api
+from reintegra.community import api as community_api
 from reintegra.dashboards import api as dashboards_api
 from reintegra.directory import api as directory_api
 from reintegra.exports import api as exports_api
@@ -58,3 +59,4 @@ api.add_router("/exports", exports_api.router)
 api.add_router("/dashboards", dashboards_api.router)
 api.add_router("", accounts_api.router)
 api.add_router("", children_api.router)
+api.add_router("/community", community_api.router)

@@ -87,6 +87,14 @@ class AuditEvent(models.Model):
         BIP_STEP_CHANGED = "bip.step_changed", _("Best-interests process step changed")
         BIP_DETERMINED = "bip.determined", _("Best-interests determination recorded")
         BIP_REVIEWED = "bip.reviewed", _("Best-interests determination reviewed")
+        COMMUNITY_SAVED = "community.saved", _("Community saved")
+        COMMUNITY_PROFILE_SAVED = "community.profile_saved", _("Community profile saved")
+        COMMUNITY_PROJECT_SAVED = "community.project_saved", _("Community project saved")
+        COMMUNITY_PARTICIPANT_ADDED = "community.participant_added", _("Participant added to a community project")
+        COMMUNITY_PARTICIPANT_REMOVED = (
+            "community.participant_removed",
+            _("Participant removed from a community project"),
+        )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"

@@ -158,6 +158,11 @@ EXPORT_PATHS = {f"{BASE}/exports/{{dataset}}.csv"}
 DASHBOARD_PATHS = {f"{BASE}/dashboards/panels", f"{BASE}/dashboards/panels/{{name}}"}
 SETUP_PATHS = {f"{BASE}/offices", f"{BASE}/programmes"}
 CHILDREN_PATHS = {f"{BASE}/cases/{{number}}/best-interests"}
+COMMUNITY_PATHS = {
+    f"{BASE}/community/communities",
+    f"{BASE}/community/communities/{{community_id}}",
+    f"{BASE}/community/projects/{{project_id}}",
+}
 
 
 MONITORING_PATHS = {
@@ -201,6 +206,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | DASHBOARD_PATHS
         | SETUP_PATHS
         | CHILDREN_PATHS
+        | COMMUNITY_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 

@@ -17,6 +17,7 @@ from reintegra.cases.selectors import case_for, cases_for, current_consents
 from reintegra.cases.services import allowed_stage_moves, case_viewed
 from reintegra.cases.views.common import case_page
 from reintegra.children.case_tab import best_interests_tab, may_see_tab
+from reintegra.community.case_tab import community_tab
 from reintegra.instruments.case_tab import assessments_tab
 from reintegra.plans.case_tab import plan_tab
 from reintegra.referrals.case_tab import referrals_tab
@@ -31,6 +32,7 @@ TABS = [
     ("plan", _("Plan")),
     ("referrals", _("Referrals")),
     ("best_interests", _("Best interests")),
+    ("community", _("Community projects")),
     ("history", _("History")),
 ]
 ALERT_PURPOSES = (ConsentPurpose.PROCESSING, ConsentPurpose.SHARING, ConsentPurpose.MONITORING)
@@ -194,5 +196,6 @@ TAB_CONTEXT = {
     "plan": plan_tab,
     "referrals": referrals_tab,
     "best_interests": best_interests_tab,
+    "community": community_tab,
     "history": _history,
 }
