@@ -13,24 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reintegra.cases.forms import add_service_errors
 from reintegra.cases.models import Sex
-from reintegra.cases.views.common import case_page
+from reintegra.cases.views.common import case_page, form_page
 from reintegra.community import access, selectors, services
 from reintegra.community.forms import CommunityForm, FilterForm, ProfileForm, ProjectForm, ResidentForm, ReturneeForm
 from reintegra.community.models import AgeGroup, Rating
-
-
-def _save(request, form, action, success, *, template, context):
-    """Validate, call the service, redirect on success; else re-render the bound form (status 400)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = action(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(saved.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form}, status=status)
 
 
 def _require_reader(request) -> None:
@@ -60,7 +46,7 @@ def community_create(request):
     if not offices:
         raise Http404
     form = CommunityForm(request.POST or None, offices=offices)
-    return _save(
+    return form_page(
         request,
         form,
         lambda f: services.community_save(actor=request.user, office=f.cleaned_data["office"], data=f.to_input()),
@@ -76,7 +62,7 @@ def community_edit(request, pk):
     community = selectors.community_for(request.user, pk)
     access.require_editor(request.user, community.office_id)
     form = CommunityForm(request.POST or None, instance=community)
-    return _save(
+    return form_page(
         request,
         form,
         lambda f: services.community_save(actor=request.user, community=community, data=f.to_input()),
@@ -124,7 +110,7 @@ def profile_create(request, pk):
     access.require_editor(request.user, community.office_id)
     profiles = selectors.profiles_of(community)
     form = ProfileForm(request.POST or None, previous=profiles[0] if profiles else None)
-    return _save(
+    return form_page(
         request,
         form,
         lambda f: services.profile_create(actor=request.user, community=community, data=f.to_input()),
@@ -140,7 +126,7 @@ def project_create(request, pk):
     community = selectors.community_for(request.user, pk)
     access.require_editor(request.user, community.office_id)
     form = ProjectForm(request.POST or None, community=community)
-    return _save(
+    return form_page(
         request,
         form,
         lambda f: services.project_save(actor=request.user, community=community, data=f.to_input()),
@@ -156,7 +142,7 @@ def project_edit(request, pk):
     project = selectors.project_for(request.user, pk)
     access.require_editor(request.user, project.community.office_id)
     form = ProjectForm(request.POST or None, instance=project, community=project.community)
-    return _save(
+    return form_page(
         request,
         form,
         lambda f: services.project_save(actor=request.user, project=project, data=f.to_input()),

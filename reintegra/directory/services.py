@@ -405,3 +405,13 @@ def partner_profile_set(*, actor: User, user: User, organisation: Organisation) 
     if old != organisation.pk:
         _audit(actor, profile, organisation, {"organisation": [old, organisation.pk]})
     return profile
+
+
+def record_directory_export(*, actor: User, rows: int, filters: str) -> None:
+    """Audit a download of the directory workbook (contacts of providers leave the system)."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.EXPORT,
+        subject=actor,
+        changes={"export": "directory", "rows": rows, "filters": filters[:500]},
+    )

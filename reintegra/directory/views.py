@@ -7,7 +7,6 @@ entries outside the reader's scope are 404; refused writes show a translated 403
 import os
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from reintegra.audit.models import AuditEvent
-from reintegra.audit.services import audit_record
+from reintegra.cases.views.common import form_page
 from reintegra.directory import selectors, services, xlsx
 from reintegra.directory.access import directory_access
 from reintegra.directory.forms import (
@@ -65,17 +63,8 @@ def _require_manager_of(request, organisation) -> None:
 
 
 def _save(request, form, action, success, *, template, context):
-    """Validate, call the service, redirect on success; else re-render the bound form (status 400)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = action(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(saved.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return _render(request, template, {**context, "form": form}, status=status)
+    """A directory create/edit page (the menu needs `can_manage`)."""
+    return form_page(request, form, action, success, template=template, context=context, render_page=_render)
 
 
 @directory_page
@@ -283,12 +272,7 @@ def export(request):
     if filters == selectors.ServiceFilters(include_inactive=filters.include_inactive):
         bare = selectors.organisations_for(request.user).filter(services__isnull=True).order_by("name")
         rows += [(organisation, None) for organisation in bare]
-    audit_record(
-        actor=request.user,
-        event_type=AuditEvent.Type.EXPORT,
-        subject=request.user,
-        changes={"export": "directory", "rows": len(rows), "filters": request.GET.urlencode()[:500]},
-    )
+    services.record_directory_export(actor=request.user, rows=len(rows), filters=request.GET.urlencode())
     response = HttpResponse(xlsx.write_workbook(rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="directory-{timezone.localdate():%Y-%m-%d}.xlsx"'
     return response

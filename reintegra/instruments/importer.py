@@ -715,3 +715,13 @@ def check_upload(upload) -> None:
         upload.seek(0)
         if head != XLSX_SIGNATURE:
             raise ValidationError(_("This file is not a valid Excel workbook (.xlsx)."))
+
+
+def record_report_download(*, actor, batch: ImportBatch) -> None:
+    """Audit a download of an import's row report (it lists case numbers and rejected answers)."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.Type.EXPORT,
+        subject=batch,
+        changes={"export": "import_report", "rows": batch.row_count},
+    )

@@ -12,8 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from reintegra.audit.models import AuditEvent
-from reintegra.audit.services import audit_record
 from reintegra.cases.forms import add_service_errors
 from reintegra.cases.views.common import case_page
 from reintegra.instruments import importer, selectors
@@ -73,12 +71,7 @@ def import_report_csv(request, pk):
     batch = importer.import_batch_for(request.user, pk)
     out = io.StringIO()
     importer.write_report(batch, out)
-    audit_record(
-        actor=request.user,
-        event_type=AuditEvent.Type.EXPORT,
-        subject=batch,
-        changes={"export": "import_report", "rows": batch.row_count},
-    )
+    importer.record_report_download(actor=request.user, batch=batch)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-report-{batch.pk}.csv"'
     return response

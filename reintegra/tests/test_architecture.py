@@ -36,3 +36,16 @@ def test_views_and_api_read_case_data_only_through_selectors():
 def test_the_guard_finds_a_direct_read():
     assert DIRECT_ACCESS.search("qs = Case.objects.filter(office=office)")
     assert not DIRECT_ACCESS.search("qs = cases_for(request.user)")
+
+
+AUDIT_WRITE = re.compile(r"\b(audit_record|AuditEvent\.objects\.create)\b")
+
+
+def test_views_and_api_write_audit_events_only_through_services():
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for path in edge_modules()
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if AUDIT_WRITE.search(line)
+    ]
+    assert offenders == [], "Write through a service that records the audit event, not from: " + ", ".join(offenders)

@@ -1,13 +1,15 @@
-"""Helpers shared by the case pages: login, the 403 page, and the scoped case lookup."""
+"""Helpers shared by the case pages: login, the 403 page, the scoped case lookup, create/edit pages."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from reintegra.accounts.access import access_for
+from reintegra.cases.forms import add_service_errors
 from reintegra.cases.selectors import case_for, cases_for
 
 
@@ -37,4 +39,20 @@ def still_visible(user, case) -> bool:
     return cases_for(user).filter(pk=case.pk).exists()
 
 
-__all__ = ["case_for", "case_page", "require_casework", "still_visible"]
+def form_page(request, form, action, success: str, *, template: str, context: dict, render_page=render):
+    """A create/edit page: on a valid POST call the service (`action(form)` returns the saved object) and
+    redirect to it with `success`; otherwise show the form, bound after a POST (status 400), so that
+    nothing typed is lost and the service's errors sit on their fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = action(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(saved.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render_page(request, template, {**context, "form": form}, status=status)
+
+
+__all__ = ["case_for", "case_page", "form_page", "require_casework", "still_visible"]
