@@ -14,6 +14,9 @@ from django.test import override_settings
 from reintegra.accounts.models import Membership, User
 from reintegra.audit.models import AuditEvent
 from reintegra.cases.models import Case, CaseNote, Consent, Person, Task
+from reintegra.children.models import Assessment as BestInterestsAssessment
+from reintegra.children.models import Determination, Procedure, Step
+from reintegra.community.models import Community, CommunityProfile, CommunityProject, CriterionRating, Participant
 from reintegra.demo.management.commands.seed_demo import Command
 from reintegra.directory.models import Agreement, CoverageArea, Organisation, PartnerProfile, Service
 from reintegra.instruments.models import Flag, Response
@@ -47,6 +50,8 @@ def test_running_it_twice_changes_nothing():
     models = [User, Membership, Person, Case, Consent, CaseNote, Task, AuditEvent]
     models += [Response, Flag, Score, Organisation, Service, CoverageArea, Agreement, PartnerProfile]
     models += [ExchangeRate, Plan, Activity, Disbursement, PlanDelayException, Referral]
+    models += [Procedure, BestInterestsAssessment, Step, Determination]
+    models += [Community, CommunityProfile, CriterionRating, CommunityProject, Participant]
     before = {m.__name__: m.objects.count() for m in models}
     passwords = dict(User.objects.values_list("username", "password"))
     seed()
@@ -56,7 +61,31 @@ def test_running_it_twice_changes_nothing():
 
 def test_a_small_demo_still_works():
     seed(returnees=1)
-    assert Case.objects.count() == 1 and Organisation.objects.exists()
+    assert Case.objects.filter(is_child=False).count() == 1 and Organisation.objects.exists()
+
+
+def test_a_demo_without_a_child_case_in_dakar_gets_one_for_the_best_interests_procedure():
+    seed(returnees=1)
+    child = Case.objects.get(is_child=True)
+    assert child.office.code == "DKR" and child.assigned_to.username == "cp.dakar"
+    assert child.person.household.members.count() == 2  # the child and the mother
+    assert Procedure.objects.get().case == child and Determination.objects.count() == 1
+
+
+def test_an_earlier_demo_gains_the_children_and_community_parts_on_the_next_run():
+    seed(returnees=3)
+    Participant.objects.all().delete()
+    CommunityProject.objects.all().delete()
+    Community.objects.all().delete()
+    Determination.objects.all().delete()
+    Step.objects.all().delete()
+    BestInterestsAssessment.objects.all().delete()
+    Procedure.objects.all().delete()
+    cases = Case.objects.count()
+    out = seed()
+    assert Procedure.objects.exists() and Community.objects.count() == 2
+    assert Case.objects.count() == cases
+    assert "Best-interests procedures: 1 child case" in out and "Communities: 2 communities" in out
 
 
 def test_a_new_demo_password_is_applied_on_the_next_run():

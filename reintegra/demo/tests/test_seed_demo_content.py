@@ -302,3 +302,62 @@ def test_the_senegal_programme_has_follow_up_rules_a_framework_and_a_sample(seed
     sample = Sample.objects.get(programme=programme)
     assert sample.seed is not None and sample.members.exists()
     assert sample.members.exclude(outcome=Outcome.PENDING).exists()
+
+
+def test_a_dakar_child_has_an_assessment_a_plan_and_a_determination_deciding_return(seeded):
+    from reintegra.children.models import Solution, Status, Step
+    from reintegra.children.selectors import bip_case, current_determination, current_procedure
+
+    procedure = current_procedure(Case.objects.get(best_interests__determinations__isnull=False))
+    case, level = bip_case(user("cp.dakar"), procedure.case.number)
+    assert case.office.code == "DKR" and case.is_child and level == "full"
+    assessment = procedure.assessment
+    assert assessment.child_views and assessment.maturity_weighing and 0 <= assessment.age_when_heard <= 17
+    assert [s.state for s in procedure.steps.all()] == [Step.State.DONE, Step.State.OPEN, Step.State.OPEN]
+    determination = current_determination(procedure)
+    assert procedure.status == Status.DETERMINED and determination.decision == Solution.RETURN
+    assert determination.return_considered and determination.local_considered and len(determination.panel) == 2
+
+
+def test_a_second_dakar_child_is_still_in_planning_and_every_step_is_audited(seeded):
+    from reintegra.children.models import Procedure, Status
+
+    procedures = Procedure.objects.filter(case__office__code="DKR")
+    assert sorted(procedures.values_list("status", flat=True)) == [Status.DETERMINED, Status.PLANNING]
+    events = AuditEvent.objects.filter(event_type__startswith="bip.", actor=user("cp.dakar"))
+    assert events.filter(event_type=AuditEvent.Type.BIP_ASSESSMENT_SAVED).count() == 2
+    assert events.filter(event_type=AuditEvent.Type.BIP_STEP_CHANGED).count() == 2 * (3 + 1)
+    assert events.filter(event_type=AuditEvent.Type.BIP_DETERMINED).count() == 1
+
+
+def test_pikine_and_tambacounda_have_a_rated_profile_and_a_project(seeded):
+    from reintegra.community import selectors as community
+    from reintegra.community.models import Approach
+
+    supervisor = user("sup.dakar")
+    communities = {c.name: c for c in community.communities_for(supervisor)}
+    assert set(communities) == {"Pikine", "Commune de Tambacounda"}
+    for item in communities.values():
+        profile = community.profiles_of(item)[0]
+        assert profile.needs_resources and profile.ratings.count() == 7
+        assert community.projects_of(item).count() == 1
+    assert community.return_volume(supervisor, communities["Pikine"]).total > 0
+    tamba = community.projects_of(communities["Commune de Tambacounda"]).get()
+    assert (tamba.approach, tamba.dimension, tamba.community.office.code) == (
+        Approach.COLLECTIVE,
+        "psychosocial",
+        "TBA",
+    )
+
+
+def test_the_pikine_project_has_three_returnees_with_aminata_and_two_residents(seeded):
+    from reintegra.community import selectors as community
+    from reintegra.community.models import Approach, CommunityProject
+
+    project = CommunityProject.objects.get(community__name="Pikine")
+    assert (project.approach, project.dimension) == (Approach.COMMUNITY_BASED, "economic")
+    counts = community.participant_counts(community.participants_of(project))
+    assert (counts.returnees, counts.residents) == (3, 2)
+    assert project.participants.filter(case=aminata()).exists()
+    added = AuditEvent.objects.filter(event_type=AuditEvent.Type.COMMUNITY_PARTICIPANT_ADDED)
+    assert added.filter(changes__project=project.pk).count() == 5

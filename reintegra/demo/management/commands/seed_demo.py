@@ -1,6 +1,7 @@
 """Load the demo: offices, programmes, one user per role, realistic synthetic returnees with their
 assessments (screenings, RSS baselines and follow-ups, skills, first counselling), and the service
-directory (providers, services, agreements, the partner organisation of partner.dakar).
+directory (providers, services, agreements, the partner organisation of partner.dakar); then the
+best-interests procedures of Dakar child cases and two communities with their profiles and projects.
 
 Idempotent: a second run finds everything in place and changes nothing. Refused outside
 demo mode (REINTEGRA_DEMO=1), because the demo accounts share a known password.
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from reintegra.cases.models import Case
+from reintegra.children.demo import seed_children
+from reintegra.community.demo import seed_community
 from reintegra.demo.directory import seed_directory
 from reintegra.demo.returnees import DemoReturnees
 from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statistics, require_demo_mode
@@ -53,6 +56,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Referrals to partner.dakar's organisation: {referrals}.")
                 self.stdout.write(f"Plans and delivery: {plans}.")
                 self.stdout.write(f"Monitoring: {monitoring}.")
+            # Checked on their own, so that an earlier demo database gains them too.
+            self.stdout.write(f"Best-interests procedures: {seed_children(world)}.")
+            self.stdout.write(f"Communities: {seed_community(world)}.")
         self.print_logins()
 
     def print_logins(self) -> None:
