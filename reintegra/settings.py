@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reintegra.dashboards",
     "reintegra.children",
     "reintegra.community",
+    "reintegra.structural",
     "reintegra.api",
     "reintegra.demo",
 ]

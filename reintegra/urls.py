@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboards/", include("reintegra.dashboards.urls")),
     path("best-interests/", include("reintegra.children.urls")),
     path("community/", include("reintegra.community.urls")),
+    path("structural/", include("reintegra.structural.urls")),
     path("api/v1/", include("reintegra.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -22,6 +22,7 @@ from reintegra.instruments import api as instruments_api
 from reintegra.monitoring import api as monitoring_api
 from reintegra.plans import api as plans_api
 from reintegra.referrals import api as referrals_api
+from reintegra.structural import api as structural_api
 
 DESCRIPTION = """
 Reintegra's JSON API: the same rules and audit trail as the pages.
@@ -60,3 +61,4 @@ api.add_router("/dashboards", dashboards_api.router)
 api.add_router("", accounts_api.router)
 api.add_router("", children_api.router)
 api.add_router("/community", community_api.router)
+api.add_router("/structural", structural_api.router)

@@ -95,6 +95,12 @@ class AuditEvent(models.Model):
             "community.participant_removed",
             _("Participant removed from a community project"),
         )
+        STRUCTURAL_STAKEHOLDER_SAVED = "structural.stakeholder_saved", _("Stakeholder saved")
+        STRUCTURAL_DISCUSSION_ADDED = "structural.discussion_added", _("Stakeholder discussion added")
+        STRUCTURAL_AGREEMENT_SAVED = "structural.agreement_saved", _("Agreement saved")
+        STRUCTURAL_CAPACITY_SAVED = "structural.capacity_saved", _("Capacity-building activity saved")
+        STRUCTURAL_BODY_SAVED = "structural.body_saved", _("Coordination body saved")
+        STRUCTURAL_MEETING_ADDED = "structural.meeting_added", _("Coordination meeting added")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"

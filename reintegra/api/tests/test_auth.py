@@ -163,6 +163,11 @@ COMMUNITY_PATHS = {
     f"{BASE}/community/communities/{{community_id}}",
     f"{BASE}/community/projects/{{project_id}}",
 }
+STRUCTURAL_PATHS = {
+    f"{BASE}/structural/stakeholders",
+    f"{BASE}/structural/agreements",
+    f"{BASE}/structural/coordination-bodies",
+}
 
 
 MONITORING_PATHS = {
@@ -207,6 +212,7 @@ def test_openapi_document_is_valid_json_listing_every_path(client):
         | SETUP_PATHS
         | CHILDREN_PATHS
         | COMMUNITY_PATHS
+        | STRUCTURAL_PATHS
     )
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
 
