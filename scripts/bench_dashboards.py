@@ -9,7 +9,7 @@ manager and the M&E officer (pseudonymised, small cells suppressed).
 
     BENCH_DASHBOARD_CASES=1000000 BENCH_RUNS=15 .venv/bin/python scripts/bench_dashboards.py
 
-Seeding 1,000,000 cases with 3,000,000 responses takes over an hour on a 2-core machine; to see
+Seeding 1,000,000 cases with 3,000,000 responses takes about an hour on a 2-core machine; to see
 the pages at the cell density of a larger N quickly, copy a seeded database and run
 `DATABASE_URL=sqlite:///copy.sqlite3 scripts/bench_dashboards.py replicate --factor 5`, then
 `… measure` (docs/benchmarks.md explains what this does and does not show).
