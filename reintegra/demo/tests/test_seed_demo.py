@@ -23,6 +23,8 @@ from reintegra.instruments.models import Flag, Response
 from reintegra.plans.models import Activity, Disbursement, ExchangeRate, Plan, PlanDelayException
 from reintegra.referrals.models import Referral
 from reintegra.scoring.models import Score
+from reintegra.structural.models import Agreement as StructuralAgreement
+from reintegra.structural.models import CapacityActivity, CoordinationBody, Discussion, Meeting, Stakeholder
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,7 @@ def test_running_it_twice_changes_nothing():
     models += [ExchangeRate, Plan, Activity, Disbursement, PlanDelayException, Referral]
     models += [Procedure, BestInterestsAssessment, Step, Determination]
     models += [Community, CommunityProfile, CriterionRating, CommunityProject, Participant]
+    models += [Stakeholder, Discussion, StructuralAgreement, CapacityActivity, CoordinationBody, Meeting]
     before = {m.__name__: m.objects.count() for m in models}
     passwords = dict(User.objects.values_list("username", "password"))
     seed()
@@ -86,6 +89,20 @@ def test_an_earlier_demo_gains_the_children_and_community_parts_on_the_next_run(
     assert Procedure.objects.exists() and Community.objects.count() == 2
     assert Case.objects.count() == cases
     assert "Best-interests procedures: 1 child case" in out and "Communities: 2 communities" in out
+
+
+def test_an_earlier_demo_gains_the_structural_part_on_the_next_run():
+    seed(returnees=3)
+    Meeting.objects.all().delete()
+    CoordinationBody.objects.all().delete()
+    CapacityActivity.objects.all().delete()
+    StructuralAgreement.objects.all().delete()
+    Stakeholder.objects.all().delete()
+    cases = Case.objects.count()
+    out = seed()
+    assert Stakeholder.objects.count() == 6 and Meeting.objects.count() == 2
+    assert Case.objects.count() == cases
+    assert "Structural level: 6 stakeholders in Dakar" in out
 
 
 def test_a_new_demo_password_is_applied_on_the_next_run():

@@ -5,6 +5,7 @@ the whole module (the seed takes a few seconds) and rolled back at the end; the 
 
 import io
 import re
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from reintegra.accounts.models import Membership, Office, Programme, Role, User
 from reintegra.audit.models import AuditEvent
@@ -361,3 +363,54 @@ def test_the_pikine_project_has_three_returnees_with_aminata_and_two_residents(s
     assert project.participants.filter(case=aminata()).exists()
     added = AuditEvent.objects.filter(event_type=AuditEvent.Type.COMMUNITY_PARTICIPANT_ADDED)
     assert added.filter(changes__project=project.pk).count() == 5
+
+
+def test_dakars_stakeholders_span_the_three_tiers_and_one_is_due_for_review(seeded):
+    from reintegra.structural import selectors as structural
+    from reintegra.structural.models import Tier
+
+    stakeholders = list(structural.stakeholder_list(user("pm.dakar")))
+    assert len(stakeholders) == 6 and {s.office.code for s in stakeholders} == {"DKR"}
+    assert {s.tier for s in stakeholders} == set(Tier)
+    today = timezone.localdate()
+    assert [s.name for s in stakeholders if s.review_due(today)] == [
+        "Agence régionale de développement (ARD) de Tambacounda"
+    ]
+    assert sum(len(structural.discussions_of(s)) for s in stakeholders) == 3
+    assert any(s.name == "ONG Jappo Liggeey" for s in stakeholders)
+
+
+def test_the_dgase_mou_is_signed_and_the_ngo_lta_expires_within_60_days(seeded):
+    from reintegra.structural import selectors as structural
+    from reintegra.structural.models import Agreement as StructuralAgreement
+
+    today = timezone.localdate()
+    agreements = {a.kind: a for a in structural.agreement_list(user("sup.dakar"))}
+    mou, lta = agreements[StructuralAgreement.Kind.MOU], agreements[StructuralAgreement.Kind.LTA]
+    assert mou.status == StructuralAgreement.Status.SIGNED and not mou.expiring_soon(today)
+    assert [p.name for p in mou.parties.all()] == ["Direction générale d'appui aux Sénégalais de l'extérieur (DGASE)"]
+    assert lta.expiring_soon(today) and [p.name for p in lta.parties.all()] == ["ONG Jappo Liggeey"]
+
+
+def test_the_technical_committee_is_chaired_by_the_dgase_and_met_twice(seeded):
+    from reintegra.structural import selectors as structural
+
+    body = structural.body_list(user("pm.dakar")).get()
+    assert body.name == "Comité technique de réintégration" and "DGASE" in body.chair.name
+    meetings = structural.meetings_of(body)
+    assert len(meetings) == 2 and all(m.decisions for m in meetings)
+    activity = structural.capacity_list(user("pm.dakar")).get()
+    assert "ANPEJ" in activity.institution.name and activity.participants == 18
+
+
+def test_every_structural_write_is_audited_as_the_programme_manager(seeded):
+    events = AuditEvent.objects.filter(event_type__startswith="structural.")
+    assert set(events.values_list("actor__username", flat=True)) == {"pm.dakar"}
+    assert Counter(events.values_list("event_type", flat=True)) == {
+        AuditEvent.Type.STRUCTURAL_STAKEHOLDER_SAVED: 6,
+        AuditEvent.Type.STRUCTURAL_DISCUSSION_ADDED: 3,
+        AuditEvent.Type.STRUCTURAL_AGREEMENT_SAVED: 2,
+        AuditEvent.Type.STRUCTURAL_CAPACITY_SAVED: 1,
+        AuditEvent.Type.STRUCTURAL_BODY_SAVED: 1,
+        AuditEvent.Type.STRUCTURAL_MEETING_ADDED: 2,
+    }

@@ -1,7 +1,8 @@
 """Load the demo: offices, programmes, one user per role, realistic synthetic returnees with their
 assessments (screenings, RSS baselines and follow-ups, skills, first counselling), and the service
 directory (providers, services, agreements, the partner organisation of partner.dakar); then the
-best-interests procedures of Dakar child cases and two communities with their profiles and projects.
+best-interests procedures of Dakar child cases, two communities with their profiles and projects, and
+the structural level of Dakar (stakeholders, agreements, a training, a coordination body).
 
 Idempotent: a second run finds everything in place and changes nothing. Refused outside
 demo mode (REINTEGRA_DEMO=1), because the demo accounts share a known password.
@@ -23,6 +24,7 @@ from reintegra.demo.world import DEMO_USERS, build_world, refresh_planner_statis
 from reintegra.monitoring.demo import seed_monitoring
 from reintegra.plans.demo import seed_plans
 from reintegra.referrals.demo import seed_referrals
+from reintegra.structural.demo import seed_structural
 
 
 class Command(BaseCommand):
@@ -59,6 +61,7 @@ class Command(BaseCommand):
             # Checked on their own, so that an earlier demo database gains them too.
             self.stdout.write(f"Best-interests procedures: {seed_children(world)}.")
             self.stdout.write(f"Communities: {seed_community(world)}.")
+            self.stdout.write(f"Structural level: {seed_structural(world)}.")
         self.print_logins()
 
     def print_logins(self) -> None:
