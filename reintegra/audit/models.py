@@ -87,6 +87,7 @@ class AuditEvent(models.Model):
         BIP_STEP_CHANGED = "bip.step_changed", _("Best-interests process step changed")
         BIP_DETERMINED = "bip.determined", _("Best-interests determination recorded")
         BIP_REVIEWED = "bip.reviewed", _("Best-interests determination reviewed")
+        BIP_CLOSED = "bip.closed", _("Best-interests procedure closed")
         COMMUNITY_SAVED = "community.saved", _("Community saved")
         COMMUNITY_PROFILE_SAVED = "community.profile_saved", _("Community profile saved")
         COMMUNITY_PROJECT_SAVED = "community.project_saved", _("Community project saved")

@@ -1,6 +1,7 @@
 """Best-interests API (read-only): the same reach as the page. Child-protection specialists and
 supervisors get the whole procedure; the assigned case manager gets the status and the decision;
-everyone else 404. Each read is audited (`bip.viewed`)."""
+everyone else 404. The procedure shown is the open one, else the latest closed one (`closed_at`,
+`closing_reason`). Each read is audited (`bip.viewed`)."""
 
 from datetime import date, datetime
 
@@ -76,6 +77,10 @@ class BestInterestsOut(Schema):
     decision: str | None
     decision_label: str | None
     determined_on: date | None
+    closed_at: datetime | None = None
+    closing_reason: str | None = None
+    closing_reason_label: str | None = None
+    closing_note: str | None = None
     assessment: AssessmentOut | None = None
     steps: list[StepOut] | None = None
     determinations: list[DeterminationOut] | None = None
@@ -96,9 +101,20 @@ def determination_out(d, current) -> dict:
     }
 
 
+def _closing(procedure) -> dict:
+    """Whether the procedure shown is closed, when and why (the note only at the full level)."""
+    closed = procedure is not None and procedure.closed_at is not None
+    return {
+        "closed_at": procedure.closed_at if closed else None,
+        "closing_reason": procedure.closing_reason if closed else None,
+        "closing_reason_label": str(procedure.get_closing_reason_display()) if closed else None,
+    }
+
+
 def _details(procedure, current) -> dict:
     assessment = getattr(procedure, "assessment", None) if procedure else None
     return {
+        "closing_note": procedure.closing_note if procedure and procedure.closed_at else None,
         "assessment": {name: getattr(assessment, name) for name in AssessmentOut.model_fields} if assessment else None,
         "steps": [{name: getattr(step, name) for name in StepOut.model_fields} for step in procedure.steps.all()]
         if procedure
@@ -115,8 +131,8 @@ def _details(procedure, current) -> dict:
 def best_interests(request, number: s.CaseNumber):
     user = actor(request)
     case, level = bip_case(user, number)
-    services.bip_viewed(actor=user, case=case, level=level)
     procedure = current_procedure(case)
+    services.bip_viewed(actor=user, case=case, level=level, procedure=procedure)
     current = current_determination(procedure)
     summary = {
         "case": case.number,
@@ -126,5 +142,6 @@ def best_interests(request, number: s.CaseNumber):
         "decision": current.decision if current else None,
         "decision_label": str(current.get_decision_display()) if current else None,
         "determined_on": current.determined_on if current else None,
+        **_closing(procedure),
     }
     return {**summary, **_details(procedure, current)} if level == FULL else summary

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reintegra.children.models import Assessment, Risk, Solution, Step
+from reintegra.children.models import Assessment, ClosingReason, Risk, Solution, Step
 from reintegra.children.services import AssessmentInput, DeterminationInput, PanelMember, StepInput
 
 PANEL_ROWS = 5  # decision-makers per determination; the panel's make-up is configurable (handbook §2)
@@ -147,3 +147,21 @@ class DeterminationForm(forms.Form):
         ]
         plain = {name: data[name] for name in self.fields if not name.startswith("panel_") and name != "review_reason"}
         return DeterminationInput(panel=panel, **plain)
+
+
+class ProcedureCloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosingReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text=_("Required when the reason is “Other reason”; optional otherwise."),
+    )
+
+    @property
+    def sections(self):
+        return [(_("Closing the procedure"), [self["reason"], self["note"]])]
+
+    def to_input(self) -> dict:
+        return {"reason": self.cleaned_data["reason"], "note": self.cleaned_data["note"]}

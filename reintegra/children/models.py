@@ -45,7 +45,17 @@ class Solution(models.TextChoices):
     RESETTLEMENT = "resettlement", _("Resettlement to a third country")
 
 
+class ClosingReason(models.TextChoices):
+    SOLUTION_IMPLEMENTED = "solution_implemented", _("Durable solution implemented")
+    TURNED_18 = "turned_18", _("The child turned 18")
+    HANDED_OVER = "handed_over", _("Handed over to the national child-protection services")
+    CASE_CLOSED = "case_closed", _("Case closed")
+    OTHER = "other", _("Other reason")
+
+
 class Procedure(models.Model):
+    """One best-interests procedure; closed with a reason, after which it is read-only and a new one may start."""
+
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="best_interests"
     )
@@ -55,6 +65,16 @@ class Procedure(models.Model):
     )
     opened_at = models.DateTimeField(_("opened on"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing_reason = models.CharField(_("reason for closing"), max_length=24, choices=ClosingReason.choices, blank=True)
+    closing_note = models.TextField(_("note on closing"), blank=True)
 
     class Meta:
         verbose_name = _("best-interests procedure")
@@ -63,7 +83,11 @@ class Procedure(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=models.Q(closed_at__isnull=True), name="bip_one_open_per_case"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(closing_reason=""),
+                name="bip_closed_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,17 +38,42 @@ def bip_case(user, number: str) -> tuple[Case, str]:
     return case, level
 
 
-def current_procedure(case: Case) -> Procedure | None:
-    """The open procedure, else the latest closed one (still readable), with what the page shows."""
-    base = (
+def _procedures(case: Case):
+    """The case's procedures with what the page shows."""
+    return (
         Procedure.objects.filter(case=case)
-        .select_related("assessment", "opened_by")
+        .select_related("assessment", "opened_by", "closed_by")
         .prefetch_related(
             "steps",
             Prefetch("determinations", queryset=Determination.objects.select_related("recorded_by", "superseded_by")),
         )
     )
+
+
+def current_procedure(case: Case) -> Procedure | None:
+    """The open procedure, else the latest closed one (still readable), with what the page shows."""
+    base = _procedures(case)
     return base.filter(closed_at__isnull=True).first() or base.order_by("-closed_at", "-id").first()
+
+
+def procedure_of(case: Case, pk: int) -> Procedure:
+    """One procedure of the case (an earlier one stays readable); 404 when it belongs elsewhere."""
+    procedure = _procedures(case).filter(pk=pk).first()
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+def case_procedures(case: Case) -> list[dict]:
+    """All the case's procedures, newest first, each with its determination in force."""
+    rows = (
+        Procedure.objects.filter(case=case)
+        .select_related("closed_by")
+        .prefetch_related(
+            Prefetch("determinations", queryset=Determination.objects.select_related("superseded_by")),
+        )
+    )
+    return [{"procedure": p, "determination": current_determination(p)} for p in rows]
 
 
 def open_procedure(case: Case) -> Procedure | None:

@@ -20,6 +20,7 @@ from reintegra.children.models import (
     SOLUTION_FIELDS,
     Assessment,
     CareSituation,
+    ClosingReason,
     Determination,
     Procedure,
     Rating,
@@ -84,16 +85,24 @@ class DeterminationInput:
 # ------------------------------------------------------------------ guards
 
 
-def _require_full(actor: User, case: Case) -> None:
+def _require_full(actor: User, case: Case, *, case_may_be_closed: bool = False) -> None:
     """Only child-protection specialists and supervisors (or programme managers) of the office write."""
     if bip_level(actor, case) != FULL:
         raise PermissionDenied(_("Only child-protection specialists and supervisors may change this procedure."))
-    if case.stage == Stage.CLOSED:
+    if case.stage == Stage.CLOSED and not case_may_be_closed:
         raise ValidationError(_("The case is closed: its best-interests procedure can no longer change."))
+
+
+def _closed_procedure() -> str:
+    return _(
+        "The best-interests procedure is closed and can no longer change; start a new procedure with a new assessment."
+    )
 
 
 def _require_open(case: Case) -> Procedure:
     procedure = open_procedure(case)
+    if procedure is None and Procedure.objects.filter(case=case).exists():
+        raise ValidationError(_closed_procedure())
     if procedure is None or not hasattr(procedure, "assessment"):
         raise ValidationError(_("Record the best-interests assessment first."))
     return procedure
@@ -190,6 +199,8 @@ def step_add(*, actor: User, case: Case, data: StepInput) -> Step:
 def step_set_state(*, actor: User, case: Case, step: Step, state: str, done_on: date | None = None) -> Step:
     """Complete (with the date it was done) or cancel an open step."""
     _require_full(actor, case)
+    if step.procedure.closed_at is not None:
+        raise ValidationError(_closed_procedure())
     procedure = _require_open(case)
     if step.procedure_id != procedure.pk:
         raise ValidationError(_("This step belongs to another procedure."))
@@ -277,10 +288,35 @@ def determination_review(*, actor: User, case: Case, data: DeterminationInput, r
     return _determine(actor, case, data, review_reason=reason.strip())
 
 
+# ------------------------------------------------------------------ closing
+
+
+@transaction.atomic
+def procedure_close(*, actor: User, case: Case, reason: str, note: str = "") -> Procedure:
+    """Close the open procedure with a reason; it stays readable, and a new assessment opens a new one.
+
+    The one write allowed on a closed case: closing its procedure (reason "case closed")."""
+    _require_full(actor, case, case_may_be_closed=True)
+    procedure = Procedure.objects.select_for_update().filter(case=case, closed_at__isnull=True).first()
+    if procedure is None:
+        raise ValidationError(_("There is no open best-interests procedure to close."))
+    note = (note or "").strip()
+    if reason not in ClosingReason.values:
+        raise ValidationError({"reason": _("Choose the reason for closing the procedure.")})
+    if reason == ClosingReason.OTHER and not note:
+        raise ValidationError({"note": _("Explain why the procedure is closed.")})
+    procedure.closed_at, procedure.closed_by = timezone.now(), actor
+    procedure.closing_reason, procedure.closing_note = reason, note
+    procedure.save(update_fields=["closed_at", "closed_by", "closing_reason", "closing_note"])
+    changes = {"closing_reason": reason, "status": procedure.status, "note": bool(note)}
+    _audit(actor, AuditEvent.Type.BIP_CLOSED, case, procedure, changes)
+    return procedure
+
+
 # ------------------------------------------------------------------ reading
 
 
-def bip_viewed(*, actor: User, case: Case, level: str) -> None:
+def bip_viewed(*, actor: User, case: Case, level: str, procedure: Procedure | None = None) -> None:
     """Opening the procedure (page or API) is audited, like opening a case file."""
-    procedure = open_procedure(case)
+    procedure = procedure or open_procedure(case)
     _audit(actor, AuditEvent.Type.BIP_VIEWED, case, procedure or case, {"level": level})

@@ -10,4 +10,6 @@ urlpatterns = [
     path("case/<str:number>/steps/<int:pk>/", views.step_state, name="step_state"),
     path("case/<str:number>/determination/", views.determination_new, name="determine"),
     path("case/<str:number>/review/", views.determination_review, name="review"),
+    path("case/<str:number>/close/", views.procedure_close, name="close"),
+    path("case/<str:number>/procedures/<int:pk>/", views.procedure_detail, name="procedure"),
 ]

@@ -13,7 +13,14 @@ from reintegra.cases.models import Stage
 from reintegra.cases.views.common import case_page
 from reintegra.children import forms as bip_forms
 from reintegra.children import services
-from reintegra.children.selectors import FULL, bip_case, current_determination, current_procedure
+from reintegra.children.selectors import (
+    FULL,
+    bip_case,
+    case_procedures,
+    current_determination,
+    current_procedure,
+    procedure_of,
+)
 
 PANEL_ALIAS = {"panel": "panel_name_1"}
 
@@ -26,10 +33,11 @@ def _full_case(request, number):
     return case
 
 
-def _page(request, case, level, *, step_form=None, status=200):
-    procedure = current_procedure(case)
+def _page(request, case, level, procedure, *, latest=True, step_form=None, status=200):
+    """The procedure page: the current procedure (open, else the latest closed) or an earlier one, read-only."""
     determination = current_determination(procedure)
-    writable = level == FULL and case.stage != Stage.CLOSED and (procedure is None or procedure.is_open)
+    is_open = procedure is not None and procedure.is_open
+    writable = level == FULL and case.stage != Stage.CLOSED and (procedure is None or is_open)
     has_assessment = procedure is not None and hasattr(procedure, "assessment")
     context = {
         "case": case,
@@ -39,6 +47,10 @@ def _page(request, case, level, *, step_form=None, status=200):
         "determination": determination,
         "history": [d for d in procedure.determinations.all() if d != determination] if procedure else [],
         "writable": writable,
+        "latest": latest,
+        "may_close": level == FULL and is_open,
+        "may_start_new": latest and level == FULL and case.stage != Stage.CLOSED and procedure and not is_open,
+        "procedures": case_procedures(case),
         "step_form": step_form or (bip_forms.StepForm() if writable and has_assessment else None),
         "state_form": bip_forms.StepStateForm(),
     }
@@ -66,8 +78,9 @@ def _form_page(request, case, form, *, title, button, action, success, aliases=N
 @case_page
 def bip(request, number):
     case, level = bip_case(request.user, number)
-    services.bip_viewed(actor=request.user, case=case, level=level)
-    return _page(request, case, level)
+    procedure = current_procedure(case)
+    services.bip_viewed(actor=request.user, case=case, level=level, procedure=procedure)
+    return _page(request, case, level, procedure)
 
 
 @case_page
@@ -100,7 +113,7 @@ def step_add(request, number):
         else:
             messages.success(request, gettext("The step was added to the process plan."))
             return redirect("children:bip", case.number)
-    return _page(request, case, FULL, step_form=form, status=400)
+    return _page(request, case, FULL, current_procedure(case), step_form=form, status=400)
 
 
 @case_page
@@ -155,4 +168,30 @@ def determination_review(request, number):
         ),
         success=gettext("The new determination was recorded and supersedes the previous one."),
         aliases=PANEL_ALIAS,
+    )
+
+
+@case_page
+def procedure_detail(request, number, pk):
+    """An earlier (closed) procedure, read-only; the open one lives on the procedure page."""
+    case, level = bip_case(request.user, number)
+    procedure = procedure_of(case, pk)
+    if procedure.is_open:
+        return redirect("children:bip", case.number)
+    services.bip_viewed(actor=request.user, case=case, level=level, procedure=procedure)
+    return _page(request, case, level, procedure, latest=False)
+
+
+@case_page
+def procedure_close(request, number):
+    case = _full_case(request, number)
+    form = bip_forms.ProcedureCloseForm(request.POST or None)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=gettext("Close the best-interests procedure"),
+        button=gettext("Close the procedure"),
+        action=lambda data: services.procedure_close(actor=request.user, case=case, **data),
+        success=gettext("The procedure was closed. It stays readable; a new assessment starts a new procedure."),
     )
