@@ -57,14 +57,28 @@ def set_value(driver, name: str, value: str) -> None:
     driver.execute_script("arguments[0].value = arguments[1]", element, value)
 
 
+def _replaced(page):
+    """True once `page` is gone. Mid-navigation ChromeDriver may answer "node does not belong to the
+    document" (a plain WebDriverException) instead of a stale-element error: both mean replaced."""
+    from selenium.common.exceptions import WebDriverException
+
+    def check(_driver) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return check
+
+
 def submit(driver, css: str) -> None:
     """Click a submit button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element("tag name", "html")
     driver.find_element("css selector", css).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(_replaced(page))
 
 
 def select(driver, name: str, value: str) -> None:
