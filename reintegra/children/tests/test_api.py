@@ -3,17 +3,9 @@
 import pytest
 
 from reintegra.audit.models import AuditEvent
-from reintegra.children.tests.world import VIEWS, assessment, child_case, determine
+from reintegra.children.tests.world import VIEWS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def awa(cast):
-    case = child_case(cast)
-    assessment(cast.cp_dakar, case)
-    determine(cast.cp_dakar, case)
-    return case
 
 
 def url(case):

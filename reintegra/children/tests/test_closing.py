@@ -27,14 +27,6 @@ pytestmark = pytest.mark.django_db
 NOTE = "Handed to the DGPE office in Kolda; the social worker keeps in touch."
 
 
-@pytest.fixture
-def awa(cast):
-    case = child_case(cast)
-    assessment(cast.cp_dakar, case)
-    determine(cast.cp_dakar, case)
-    return case
-
-
 def another_child(cast):
     return cast.case(cast.dakar, given="Moussa", family="Ndiaye", sex="male", birth=BIRTH, assigned_to=cast.cm_dakar)
 
