@@ -8,8 +8,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from reintegra.accounts.access import access_for
+from reintegra.accounts.models import Office
 from reintegra.cases.selectors import cases_for
-from reintegra.community.access import readable_offices
+from reintegra.community.access import editable_offices, readable_offices
 from reintegra.community.models import (
     AgeGroup,
     Community,
@@ -20,6 +22,7 @@ from reintegra.community.models import (
     Rating,
     age_group_of,
 )
+from reintegra.plans.models import Activity, Plan
 
 RECENT_DAYS = 365
 
@@ -181,3 +184,47 @@ def projects_of_case(case) -> list[CommunityProject]:
 def visible_case_ids(user, case_ids: list[int]) -> set[int]:
     """Which of these cases the user may see (participants linked to other cases show as pseudonyms)."""
     return set(cases_for(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
+# ------------------------------------------------------------------ links from plan activities
+
+OPEN_PROJECT_STATUSES = (CommunityProject.Status.PLANNED, CommunityProject.Status.IN_PROGRESS)
+
+
+def country_tree_ids(office: Office) -> set[int]:
+    """The case office's country office and every office below it (the tree is shallow)."""
+    root = office
+    while root.parent_id:
+        root = Office.objects.get(pk=root.parent_id)
+    return root.descendant_ids()
+
+
+def projects_for_plan(user, case) -> QuerySet[CommunityProject]:
+    """Projects a plan activity of this case may name: planned or in progress, in a community of the
+    case's country-office tree that the user may change (the returnee is added as a participant in
+    the user's name, so the user must be able to add them)."""
+    offices = country_tree_ids(case.office) & set(editable_offices(user))
+    return (
+        CommunityProject.objects.filter(community__office_id__in=offices, status__in=OPEN_PROJECT_STATUSES)
+        .select_related("community")
+        .order_by("community__name", "title", "id")
+    )
+
+
+def linked_activities(user, project: CommunityProject) -> list:
+    """Activities of current plans (not superseded versions) that name this project, for its page.
+
+    Each row carries `case_visible` and `identified`, under the same rules as the participants."""
+    rows = list(
+        Activity.objects.filter(community_project=project)
+        .exclude(plan__status=Plan.Status.SUPERSEDED)
+        .select_related("type", "plan__case__person")
+        .order_by("plan__case__number", "id")
+    )
+    visible = visible_case_ids(user, list({row.plan.case_id for row in rows}))
+    access = access_for(user)
+    for row in rows:
+        case = row.plan.case
+        row.case_visible = case.pk in visible
+        row.identified = row.case_visible and access.may_identify(case.office_id)
+    return rows

@@ -194,6 +194,20 @@ def returnee_add(*, actor: User, project: CommunityProject, case_number: str) ->
 
 
 @transaction.atomic
+def returnee_join(*, actor: User, project: CommunityProject, case) -> Participant | None:
+    """Make the case's returnee a participant of the project unless they already are (a plan activity of
+    level community names the project). Returns the new participant, or None when nothing changed."""
+    require_editor(actor, project.community.office_id)
+    if find_case(actor, case.number) is None:
+        raise ValidationError({"community_project": _("No case with this number is in your caseload.")})
+    if project.participants.filter(case=case).exists():
+        return None
+    participant = Participant.objects.create(project=project, case=case, added_by=actor)
+    _audit_participant(actor, AuditEvent.Type.COMMUNITY_PARTICIPANT_ADDED, participant, via="plan_activity")
+    return participant
+
+
+@transaction.atomic
 def resident_add(
     *, actor: User, project: CommunityProject, label: str, sex: str = "", age_group: str = ""
 ) -> Participant:
@@ -215,9 +229,10 @@ def participant_remove(*, actor: User, participant: Participant) -> None:
     participant.delete()
 
 
-def _audit_participant(actor: User, event_type: str, participant: Participant) -> None:
+def _audit_participant(actor: User, event_type: str, participant: Participant, **extra) -> None:
     # Residents' names stay out of the audit trail, which M&E-style readers may consult by office.
     changes = {"project": participant.project_id, "kind": "returnee" if participant.is_returnee else "resident"}
+    changes.update(extra)
     audit_record(
         actor=actor,
         event_type=event_type,

@@ -174,6 +174,7 @@ def render_project(request, project, *, status=200, returnee_form=None, resident
         "community": project.community,
         "participants": participants,
         "counts": counts,
+        "plan_activities": selectors.linked_activities(request.user, project),
         "sex_rows": _rows(counts.by_sex, Sex.choices),
         "age_rows": _rows(counts.by_age, AgeGroup.choices),
         "identify_residents": access.may_identify(request.user, project.community.office_id),

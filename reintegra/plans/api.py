@@ -22,6 +22,7 @@ from reintegra.api import schemas as s
 from reintegra.api.common import actor, user_by_username
 from reintegra.cases.selectors import case_for
 from reintegra.cases.services import case_viewed
+from reintegra.community.models import CommunityProject
 from reintegra.directory.models import Dimension, Level, Service
 from reintegra.plans import selectors, services
 from reintegra.plans.models import Activity, ActivityType, Delivery, Disbursement, Modality, Plan
@@ -92,6 +93,7 @@ class ActivityOut(Schema):
     responsible: str | None
     status: str
     lineage: str
+    community_project: int | None
 
 
 class BudgetOut(Schema):
@@ -159,6 +161,7 @@ class ActivityIn(s.In):
     target_start: s.IsoDate | None = None
     target_end: s.IsoDate | None = None
     responsible: s.Username | None = None
+    community_project: s.Id | None = None
 
 
 class ReasonIn(s.In):
@@ -283,6 +286,7 @@ def _activity_out(activity: Activity, identified: bool, converted=None) -> dict:
         "responsible": str(activity.responsible) if activity.responsible_id else None,
         "status": activity.status,
         "lineage": str(activity.lineage),
+        "community_project": activity.community_project_id,
     }
 
 
@@ -335,8 +339,18 @@ def _activity_input(payload: ActivityIn) -> services.ActivityInput:
         service = Service.objects.filter(pk=payload.provider_service, active=True).first()
         if service is None:
             raise ValidationError({"provider_service": _("There is no active service with this id.")})
+    project = None
+    if payload.community_project is not None:
+        project = CommunityProject.objects.filter(pk=payload.community_project).first()
+        if project is None:  # the same words as a project out of scope: no hint that an id exists
+            raise ValidationError({"community_project": services.project_out_of_scope_message()})
     data = payload.dict()
-    data.update(type=kind, provider_service=service, responsible=user_by_username(payload.responsible, "responsible"))
+    data.update(
+        type=kind,
+        provider_service=service,
+        responsible=user_by_username(payload.responsible, "responsible"),
+        community_project=project,
+    )
     return services.ActivityInput(**data)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from reintegra.accounts.access import access_for
 from reintegra.cases.models import Stage
+from reintegra.community.access import readable_offices
 from reintegra.directory.models import Dimension
 from reintegra.instruments.models import Flag, Occasion
 from reintegra.instruments.selectors import case_responses, may_see_answers
@@ -59,6 +60,7 @@ def plan_rights(request, case, plan: Plan | None) -> dict:
         "can_track": writable and status not in (None, Plan.Status.SUPERSEDED, Plan.Status.AWAITING_APPROVAL),
         "can_print": access.may_identify(case.office_id) and plan is not None,
         "identify": access.may_identify(case.office_id),
+        "community_offices": readable_offices(request.user),  # where the user reads community projects
     }
 
 

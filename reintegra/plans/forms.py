@@ -4,11 +4,14 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reintegra.accounts.models import Programme, User
 from reintegra.cases.forms import DateInput
+from reintegra.community.models import CommunityProject
+from reintegra.community.selectors import projects_for_plan
 from reintegra.directory.models import Dimension, Level, Service
 from reintegra.plans.models import Activity, ActivityType, AgreementMethod, Delivery, Disbursement, Modality
 from reintegra.plans.services import ActivityInput, DisbursementInput, PlanInput
@@ -100,8 +103,15 @@ class ActivityForm(forms.Form):
     responsible = forms.ModelChoiceField(
         label=_("Responsible person"), required=False, queryset=User.objects.none(), empty_label=_("Nobody yet")
     )
+    community_project = forms.ModelChoiceField(
+        label=_("Community project"),
+        required=False,
+        queryset=CommunityProject.objects.none(),
+        empty_label=_("None"),
+        help_text=_("Activities of level community only: the returnee joins the project's participants."),
+    )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = ActivityType.objects.filter(active=True)
         self.fields["provider_service"].queryset = Service.objects.filter(active=True).select_related("organisation")
@@ -111,6 +121,16 @@ class ActivityForm(forms.Form):
         ).distinct()
         if case.programme_id:
             self.initial.setdefault("currency", case.programme.currency)
+        self.fields["community_project"].queryset = self._projects(user, case)
+        self.fields["community_project"].label_from_instance = lambda p: f"{p.title} — {p.community.name}"
+
+    def _projects(self, user, case):
+        """Open projects the user may choose, plus the one already named (it may have been completed since)."""
+        scope = Q(pk__in=projects_for_plan(user, case).values("pk"))
+        current = self.initial.get("community_project")
+        if current is not None:
+            scope |= Q(pk=current.pk)
+        return CommunityProject.objects.filter(scope).select_related("community").order_by("community__name", "title")
 
     def activity_input(self) -> ActivityInput:
         return ActivityInput(**self.cleaned_data)

@@ -237,6 +237,17 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Annex 3 lists collective and community projects: an activity of level community may name its project.
+    # PROTECT: plan versions are a record (superseded ones too); projects are cancelled, never deleted.
+    community_project = models.ForeignKey(
+        "community.CommunityProject",
+        verbose_name=_("community project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_activities",
+        help_text=_("For an activity of level community: the community project it belongs to."),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     # The same activity across plan versions shares one lineage; `copied_from` is the previous version's row.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)

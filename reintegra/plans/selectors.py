@@ -46,9 +46,9 @@ def plan_for(user, number: str, version: int) -> Plan:
 
 def plan_activities(plan: Plan) -> list[Activity]:
     return list(
-        plan.activities.select_related("type", "provider_service__organisation", "responsible").prefetch_related(
-            Prefetch("disbursements", queryset=Disbursement.objects.select_related("recorded_by"))
-        )
+        plan.activities.select_related(
+            "type", "provider_service__organisation", "responsible", "community_project__community"
+        ).prefetch_related(Prefetch("disbursements", queryset=Disbursement.objects.select_related("recorded_by")))
     )
 
 

@@ -21,7 +21,10 @@ from reintegra.accounts.models import Membership, Office, Programme, Role, User
 from reintegra.audit.models import AuditEvent
 from reintegra.audit.services import audit_record, diff_fields, snapshot
 from reintegra.cases.models import Case, Stage
-from reintegra.directory.models import Service
+from reintegra.community import selectors as community_selectors
+from reintegra.community import services as community_services
+from reintegra.community.models import CommunityProject
+from reintegra.directory.models import Level, Service
 from reintegra.plans.budget import MissingRate, RateTable, cents, plan_totals
 from reintegra.plans.models import (
     Activity,
@@ -65,6 +68,7 @@ ACTIVITY_FIELDS = [
     "target_start",
     "target_end",
     "responsible",
+    "community_project",
 ]
 COPIED_ACTIVITY_FIELDS = [*ACTIVITY_FIELDS, "status", "lineage"]
 
@@ -96,6 +100,7 @@ class ActivityInput:
     target_start: date | None = None
     target_end: date | None = None
     responsible: User | None = None
+    community_project: CommunityProject | None = None
 
 
 @dataclass
@@ -389,6 +394,31 @@ def _validate_activity(plan: Plan, data: ActivityInput) -> dict:
     return errors
 
 
+def _check_community_project(actor: User, plan: Plan, data: ActivityInput, current_id: int | None) -> dict:
+    """Only an activity of level community names a project; a new link must be one the actor may choose."""
+    project = data.community_project
+    if project is None:
+        return {}
+    if (data.level or data.type.level) != Level.COMMUNITY:
+        return {"community_project": _("Only an activity of level community belongs to a community project.")}
+    if (
+        project.pk != current_id
+        and not community_selectors.projects_for_plan(actor, plan.case).filter(pk=project.pk).exists()
+    ):
+        return {"community_project": project_out_of_scope_message()}
+    return {}
+
+
+def project_out_of_scope_message() -> str:
+    return _("Choose a planned or ongoing community project of this office that you may change.")
+
+
+def _join_project(actor: User, activity: Activity, previous_id: int | None) -> None:
+    """A newly named project gets the returnee as a participant (once; never removed automatically)."""
+    if activity.community_project_id and activity.community_project_id != previous_id:
+        community_services.returnee_join(actor=actor, project=activity.community_project, case=activity.plan.case)
+
+
 def _apply_activity(activity: Activity, data: ActivityInput) -> None:
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, getattr(data, name))
@@ -405,13 +435,14 @@ def activity_add(*, actor: User, plan: Plan, data: ActivityInput) -> Activity:
     _require_open(plan.case)
     plan = _locked(plan)
     _require_status(plan, Plan.Status.DRAFT, message=_("Activities are added to a draft plan; revise it first."))
-    errors = _validate_activity(plan, data)
+    errors = _validate_activity(plan, data) | _check_community_project(actor, plan, data, None)
     if errors:
         raise ValidationError(errors)
     activity = Activity(plan=plan)
     _apply_activity(activity, data)
     activity.full_clean(exclude=["plan"])
     activity.save()
+    _join_project(actor, activity, None)
     _audit(actor, AuditEvent.Type.ACTIVITY_CHANGED, activity, plan.case, {"added": activity.type.code})
     return activity
 
@@ -422,13 +453,15 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityInput) -> 
     _require_casework(actor, plan.case)
     _require_open(plan.case)
     _require_status(_locked(plan), Plan.Status.DRAFT, message=_("Only the activities of a draft plan can be changed."))
-    errors = _validate_activity(plan, data)
+    previous_project = activity.community_project_id
+    errors = _validate_activity(plan, data) | _check_community_project(actor, plan, data, previous_project)
     if errors:
         raise ValidationError(errors)
     before = snapshot(activity, ACTIVITY_FIELDS)
     _apply_activity(activity, data)
     activity.full_clean(exclude=["plan"])
     activity.save()
+    _join_project(actor, activity, previous_project)
     changes = diff_fields(activity, before, ACTIVITY_FIELDS)
     if changes:
         if "description" in changes:  # free text stays out of the audit trail

@@ -214,7 +214,7 @@ def activity_add(request, number, version):
     return _form_page(
         request,
         plan.case,
-        plan_forms.ActivityForm(request.POST or None, case=plan.case),
+        plan_forms.ActivityForm(request.POST or None, case=plan.case, user=request.user),
         title=gettext("Add an activity"),
         button=gettext("Add the activity"),
         action=lambda data: services.activity_add(actor=request.user, plan=plan, data=services.ActivityInput(**data)),
@@ -227,7 +227,9 @@ def activity_edit(request, number, version, pk):
     plan = selectors.plan_for(request.user, number, version)
     _require_casework(request, plan.case)
     activity = selectors.activity_of(plan, pk)
-    form = plan_forms.ActivityForm(request.POST or None, case=plan.case, initial=plan_forms.activity_initial(activity))
+    form = plan_forms.ActivityForm(
+        request.POST or None, case=plan.case, user=request.user, initial=plan_forms.activity_initial(activity)
+    )
     return _form_page(
         request,
         plan.case,
