@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from reintegra.cases.forms import DateInput
 from reintegra.cases.models import ClosureGroup, ClosureReason, ReturnType, Sex
+from reintegra.community.models import AgeGroup as ParticipantAge
+from reintegra.community.models import Approach, CommunityProject
 from reintegra.directory.models import Dimension, Level
 from reintegra.monitoring import indicators
 from reintegra.monitoring.framework import ManualFigure
 from reintegra.monitoring.models import ComputedKey, Disaggregation, Indicator, ResultLevel
 from reintegra.plans.models import ActivityType, Delivery
+from reintegra.structural.models import Agreement
 
 TEXT = {"rows": 4}
 SMALL = {"size": 8}
@@ -64,7 +67,8 @@ PARAMETER_HELP = _(
     "Optional, as JSON. basis: delivered | planned; type: an activity type code; dimension: economic, social, "
     "psychosocial (scores: also composite); level; delivery: direct | referral; occasion: baseline | follow_up; "
     "threshold: 0..1; band: a band name of the scoring profile; item: a satisfaction item or overall; "
-    'group and reason: closure group and reason. Example: {"dimension": "economic", "occasion": "follow_up"}'
+    "group and reason: closure group and reason; approach: a community approach; participant: returnee | "
+    'resident; kind: lta | mou | other. Example: {"dimension": "economic", "occasion": "follow_up"}'
 )
 
 
@@ -159,6 +163,11 @@ def manual_categories(by: str, programme) -> list[tuple[str, str]]:
         Disaggregation.DIMENSION: Dimension.choices,
         Disaggregation.CLOSURE_GROUP: ClosureGroup.choices,
         Disaggregation.CLOSURE_REASON: ClosureReason.choices,
+        Disaggregation.PROJECT_STATUS: CommunityProject.Status.choices,
+        Disaggregation.APPROACH: Approach.choices,
+        Disaggregation.PARTICIPANT_TYPE: list(indicators.PARTICIPANT_TYPES.items()),
+        Disaggregation.PARTICIPANT_AGE: ParticipantAge.choices,
+        Disaggregation.AGREEMENT_KIND: Agreement.Kind.choices,
     }
     if by in fixed:
         return [(str(code), str(label)) for code, label in fixed[by]]

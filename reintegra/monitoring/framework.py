@@ -457,6 +457,7 @@ def snapshot_take(*, actor: User, framework: ResultsFramework, period: Reporting
                 cases=cases,
                 by=by,
                 params=indicator.parameters,
+                offices=offices,
             )
             entries = (
                 [("", "", "", outcome.total)] if not by else [(by, r.category, r.label, r.figure) for r in outcome.rows]

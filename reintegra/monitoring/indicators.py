@@ -15,13 +15,18 @@ subqueries): a constant number of queries per indicator and disaggregation, what
 The one exception is the median number of days of referrals, computed in Python over the list of the
 period's completed referrals (a bounded list: one period of one programme).
 
-These functions read, never write, and do not check rights: callers pass a scoped queryset.
+The community and structural indicators count records of those levels (community projects and their
+participants, agreements, capacity-building activities, coordination meetings), not cases: they are scoped
+by office instead, to the programme's offices (and sub-offices) among `offices`, the caller's offices
+(`access_for(user).case_offices`), which they require.
+
+These functions read, never write, and do not check rights: callers pass a scoped queryset and offices.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -52,6 +57,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reintegra.accounts.models import Office, Programme
 from reintegra.cases.models import Case, ClosureGroup, ClosureReason, ReturnType, Sex, Stage
+from reintegra.community.models import PROJECT_DIMENSIONS, Approach, CommunityProject, Participant
+from reintegra.community.models import AgeGroup as ParticipantAge
 from reintegra.directory.models import Dimension, Level
 from reintegra.instruments.models import Occasion, Response
 from reintegra.monitoring.models import ComputedKey, Disaggregation
@@ -59,6 +66,7 @@ from reintegra.plans.models import Activity, ActivityType, Delivery, Disbursemen
 from reintegra.referrals.models import Referral
 from reintegra.referrals.models import Status as ReferralStatus
 from reintegra.scoring.models import Score, ScoringProfile
+from reintegra.structural.models import Agreement, CapacityActivity, Meeting
 
 D = Disaggregation
 SCORES = ("economic", "social", "psychosocial", "composite")
@@ -138,6 +146,7 @@ class Scope:
     start: date
     end: date
     cases: QuerySet[Case]
+    offices: frozenset[int] = frozenset()  # office-scoped families: the programme's offices within the caller's
 
 
 def programme_office_ids(programme: Programme) -> set[int]:
@@ -193,9 +202,8 @@ def planned_activities(start: date, end: date) -> QuerySet[Activity]:
     ).exclude(status=Activity.Status.CANCELLED)
 
 
-def _age_group(prefix: str):
-    on = Coalesce(F(f"{prefix}arrival_date"), TruncDate(f"{prefix}opened_at"), output_field=DateField())
-    birth = F(f"{prefix}person__birth_date")
+def _age_annotations(on, birth) -> dict:
+    """`_age`: whole years from `birth` to `on` (null when either is missing), in the database."""
     before_birthday = CaseWhen(
         When(
             condition=Q(_on_md__lt=F("_birth_md")),
@@ -209,6 +217,12 @@ def _age_group(prefix: str):
         "_birth_md": ExtractMonth(birth) * 100 + ExtractDay(birth),
     }
     annotations["_age"] = ExtractYear(on) - ExtractYear(birth) - before_birthday
+    return annotations
+
+
+def _age_group(prefix: str):
+    on = Coalesce(F(f"{prefix}arrival_date"), TruncDate(f"{prefix}opened_at"), output_field=DateField())
+    annotations = _age_annotations(on, F(f"{prefix}person__birth_date"))
     whens = [When(_age__isnull=True, then=Value(UNKNOWN))]
     whens += [When(_age__lt=limit, then=Value(code)) for code, _label, limit in AGE_GROUPS if limit]
     return annotations, CaseWhen(*whens, default=Value(AGE_GROUPS[-1][0]))
@@ -262,6 +276,66 @@ REFERRAL_SINGLE: dict[str, SingleDim] = {
 }
 
 
+# --- community and structural records (office-scoped families)
+
+PARTICIPANT_TYPES = {"returnee": _("Returnees"), "resident": _("Non-migrant residents")}
+# The community app's age groups (residents are recorded in them); the last bound has no limit.
+PARTICIPANT_AGES = [
+    (ParticipantAge.CHILD, 18),
+    (ParticipantAge.YOUTH, 25),
+    (ParticipantAge.YOUNG_ADULT, 35),
+    (ParticipantAge.ADULT, 60),
+]
+
+
+def _participant_age(prefix: str):
+    """A resident's recorded age group; a returnee's from their date of birth, at the day they were added."""
+    annotations = _age_annotations(TruncDate("added_at"), F("case__person__birth_date"))
+    whens = [
+        When(case__isnull=True, then=F("age_group")),
+        When(_age__isnull=True, then=Value(ParticipantAge.UNKNOWN.value)),
+    ]
+    whens += [When(_age__lt=limit, then=Value(code.value)) for code, limit in PARTICIPANT_AGES]
+    return (
+        annotations,
+        CaseWhen(*whens, default=Value(ParticipantAge.SENIOR.value)),
+        _choice_labels(ParticipantAge.choices),
+    )
+
+
+def _participant_sex(prefix: str):
+    """A resident's recorded sex; a returnee's from their person record."""
+    sex = CaseWhen(When(case__isnull=True, then=F("sex")), default=F("case__person__sex"))
+    return {}, Coalesce(sex, Value("")), _choice_labels(Sex.choices)
+
+
+def _participant_type(prefix: str):
+    kind = CaseWhen(When(case__isnull=True, then=Value("resident")), default=Value("returnee"))
+    return {}, kind, {k: str(v) for k, v in PARTICIPANT_TYPES.items()}
+
+
+def _project_dims(to_project: str) -> dict[str, SingleDim]:
+    return {
+        D.OFFICE: lambda p: ({}, F(f"{to_project}community__office_id"), None),
+        D.PROJECT_STATUS: _field(f"{to_project}status", lambda: _choice_labels(CommunityProject.Status.choices)),
+        D.APPROACH: _field(f"{to_project}approach", lambda: _choice_labels(Approach.choices)),
+        D.DIMENSION: _field(f"{to_project}dimension", lambda: _choice_labels(PROJECT_DIMENSIONS)),
+    }
+
+
+OFFICE_SINGLE: dict[str, dict[str, SingleDim]] = {
+    "project": _project_dims(""),
+    "participant": _project_dims("project__")
+    | {D.PARTICIPANT_TYPE: _participant_type, D.SEX: _participant_sex, D.PARTICIPANT_AGE: _participant_age},
+    "agreement": {
+        D.OFFICE: lambda p: ({}, F("office_id"), None),
+        D.AGREEMENT_KIND: _field("kind", lambda: _choice_labels(Agreement.Kind.choices)),
+    },
+    "capacity": {D.OFFICE: lambda p: ({}, F("office_id"), None)},
+    "meeting": {D.OFFICE: lambda p: ({}, F("body__office_id"), None)},
+}
+
+
 def _office_labels(ids) -> dict[str, str]:
     return {str(pk): name for pk, name in Office.objects.filter(pk__in=ids).values_list("pk", "name")}
 
@@ -282,7 +356,7 @@ class Definition:
 
     key: str
     unit: str
-    family: str  # case | activity | referral | response: what a row is
+    family: str  # case | activity | referral | response, or office-scoped (OFFICE_SINGLE): what a row is
     supports: tuple[str, ...]
     params: dict[str, object]  # name -> default
     rows: Callable[[Scope, dict], QuerySet]
@@ -293,9 +367,16 @@ class Definition:
 
     @property
     def prefix(self) -> str:
-        return {"case": "", "activity": "plan__case__", "referral": "case__", "response": "case__"}[self.family]
+        prefixes = {"activity": "plan__case__", "referral": "case__", "response": "case__"}
+        return prefixes.get(self.family, "")
+
+    @property
+    def office_scoped(self) -> bool:
+        return self.family in OFFICE_SINGLE
 
     def single_dims(self) -> dict[str, SingleDim]:
+        if self.office_scoped:
+            return OFFICE_SINGLE[self.family]
         dims = dict(CASE_SINGLE)  # the prefix to the case is passed when building the expression
         if self.family == "activity":
             dims |= ACTIVITY_SINGLE
@@ -514,12 +595,81 @@ def _satisfaction_figure(agg, params, items: list[str] | None = None) -> Figure:
     return Figure(round(total / count, 6) if count else None, float(total), float(count))
 
 
+# --- community and structural levels (records of the programme's offices, not cases)
+
+# A project has started when it is in progress or completed; planned and cancelled ones are left out.
+STARTED = (CommunityProject.Status.IN_PROGRESS, CommunityProject.Status.COMPLETED)
+# An agreement was in force while signed; an expired one was signed until its end of validity.
+IN_FORCE = (Agreement.Status.SIGNED, Agreement.Status.EXPIRED)
+PARTICIPANT_KINDS = {"returnee": Q(case__isnull=False), "resident": Q(case__isnull=True)}
+
+
+def _overlaps(scope: Scope, first: str, last: str) -> Q:
+    """Dated from `first` to `last` (empty: still running) with at least one day in the period."""
+    return Q(**{f"{first}__lte": scope.end}) & (Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__gte": scope.start}))
+
+
+def _projects(scope: Scope, params) -> QuerySet:
+    """The programme's community projects in its offices, started and running for a day of the period."""
+    qs = CommunityProject.objects.filter(
+        _overlaps(scope, "start_date", "end_date"),
+        programme=scope.programme,
+        community__office_id__in=scope.offices,
+        status__in=STARTED,
+    )
+    for name in ("approach", "dimension"):
+        if params.get(name):
+            qs = qs.filter(**{name: params[name]})
+    return qs
+
+
+def _participants(scope: Scope, params) -> QuerySet:
+    """Participants (returnees and residents) of the projects of `_projects`: one row per participation."""
+    qs = Participant.objects.filter(project__in=_projects(scope, params).values("pk"))
+    if params.get("participant"):
+        qs = qs.filter(PARTICIPANT_KINDS[params["participant"]])
+    return qs
+
+
+def _agreements(scope: Scope, params) -> QuerySet:
+    """Agreements of the offices signed (or since expired) whose validity has a day in the period."""
+    qs = Agreement.objects.filter(
+        _overlaps(scope, "valid_from", "valid_to"), office_id__in=scope.offices, status__in=IN_FORCE
+    )
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    return qs
+
+
+def _capacity(scope: Scope, params) -> QuerySet:
+    """Capacity-building activities of the offices held for a day of the period (no end date: one day)."""
+    held = Q(start_date__lte=scope.end) & (
+        Q(end_date__gte=scope.start) | Q(end_date__isnull=True, start_date__gte=scope.start)
+    )
+    return CapacityActivity.objects.filter(held, office_id__in=scope.offices)
+
+
+def _meetings(scope: Scope, params) -> QuerySet:
+    return Meeting.objects.filter(body__office_id__in=scope.offices, held_on__range=(scope.start, scope.end))
+
+
+def _sum_participants(params, where):
+    return {"n": Sum("participants", filter=where), "den": Count("participants", filter=where)}
+
+
+def _sum_figure(agg, params) -> Figure:
+    """The sum of the recorded counts (0 without any); the denominator: the activities with a count."""
+    return Figure(float(agg["n"] or 0), None, float(agg["den"] or 0))
+
+
 # ------------------------------------------------------------------ the library
 
 CASE_DIMS = (D.SEX, D.AGE_GROUP, D.OFFICE, D.RETURN_TYPE)
 CASE_LEVEL = (*CASE_DIMS, D.ASSISTANCE_TYPE, D.DELIVERY)
 ACTIVITY_DIMS = (*CASE_DIMS, D.ASSISTANCE_TYPE, D.DELIVERY, D.LEVEL, D.DIMENSION)
 SCORE_PARAMS = {"dimension": "composite"}
+PROJECT_DIMS = (D.OFFICE, D.PROJECT_STATUS, D.APPROACH, D.DIMENSION)
+PROJECT_PARAMS = {"approach": "", "dimension": ""}
 
 LIBRARY: dict[str, Definition] = {
     ComputedKey.REGISTERED: Definition(
@@ -621,6 +771,52 @@ LIBRARY: dict[str, Definition] = {
         _count,
         _count_figure,
     ),
+    ComputedKey.COMMUNITY_PROJECTS: Definition(
+        ComputedKey.COMMUNITY_PROJECTS,
+        "number",
+        "project",
+        PROJECT_DIMS,
+        PROJECT_PARAMS,
+        _projects,
+        _count,
+        _count_figure,
+    ),
+    ComputedKey.COMMUNITY_PARTICIPANTS: Definition(
+        ComputedKey.COMMUNITY_PARTICIPANTS,
+        "number",
+        "participant",
+        (D.PARTICIPANT_TYPE, D.SEX, D.PARTICIPANT_AGE, *PROJECT_DIMS),
+        PROJECT_PARAMS | {"participant": ""},
+        _participants,
+        _count,
+        _count_figure,
+    ),
+    ComputedKey.AGREEMENTS: Definition(
+        ComputedKey.AGREEMENTS,
+        "number",
+        "agreement",
+        (D.AGREEMENT_KIND, D.OFFICE),
+        {"kind": ""},
+        _agreements,
+        _count,
+        _count_figure,
+    ),
+    ComputedKey.CAPACITY_ACTIVITIES: Definition(
+        ComputedKey.CAPACITY_ACTIVITIES, "number", "capacity", (D.OFFICE,), {}, _capacity, _count, _count_figure
+    ),
+    ComputedKey.CAPACITY_PARTICIPANTS: Definition(
+        ComputedKey.CAPACITY_PARTICIPANTS,
+        "number",
+        "capacity",
+        (D.OFFICE,),
+        {},
+        _capacity,
+        _sum_participants,
+        _sum_figure,
+    ),
+    ComputedKey.MEETINGS: Definition(
+        ComputedKey.MEETINGS, "number", "meeting", (D.OFFICE,), {}, _meetings, _count, _count_figure
+    ),
 }
 
 
@@ -642,6 +838,9 @@ def clean_params(key: str, raw: dict | None) -> dict:
             errors.append(message)
     if key == ComputedKey.RSS_ABOVE and params.get("threshold") in (None, "") and not params.get("band"):
         errors.append(gettext("Give a threshold between 0 and 1, or the name of a band of the scoring profile."))
+    if definition.office_scoped and "dimension" in params:
+        errors.append(_choices_check(params["dimension"], {code for code, _label in PROJECT_DIMENSIONS}, "dimension"))
+    errors = [error for error in errors if error]
     if errors:
         raise ValidationError(errors)
     return params
@@ -667,6 +866,9 @@ def _check_param(name: str, value) -> str:
         "group": set(ClosureGroup.values),
         "reason": set(ClosureReason.values),
         "item": set(SATISFACTION_ITEMS) | {OVERALL_ITEM},
+        "approach": set(Approach.values),
+        "participant": set(PARTICIPANT_KINDS),
+        "kind": set(Agreement.Kind.values),
     }
     if name in allowed:
         return _choices_check(value, allowed[name], name)
@@ -711,13 +913,22 @@ def compute(
     cases: QuerySet[Case],
     by: str = "",
     params: dict | None = None,
+    offices: Iterable[int] | None = None,
 ) -> Computed:
-    """One indicator over the programme's cases among `cases`, for the period start..end (both included)."""
+    """One indicator over the programme's cases among `cases`, for the period start..end (both included).
+
+    Community and structural indicators count records of the programme's offices among `offices` (the
+    caller's offices: required for them, ignored by the others)."""
     definition = LIBRARY[key]
     if by and by not in definition.supports:
         raise ValidationError(gettext("This indicator cannot be disaggregated by %(by)s.") % {"by": by})
     params = _prepare(key, clean_params(key, params))
-    scope = Scope(programme, start, end, programme_cases(programme, cases))
+    if definition.office_scoped:
+        if offices is None:
+            raise ValueError(f"{key} counts records by office: pass the caller's offices.")
+        scope = Scope(programme, start, end, cases.none(), frozenset(programme_office_ids(programme) & set(offices)))
+    else:
+        scope = Scope(programme, start, end, programme_cases(programme, cases))
     rows = definition.rows(scope, params)
     total = _figure(definition, rows, params, None)
     if not by:

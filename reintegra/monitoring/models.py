@@ -388,6 +388,13 @@ class ComputedKey(models.TextChoices):
     RSS_ABOVE = "rss_above", _("Share of returnees at or above an RSS threshold")
     SATISFACTION = "satisfaction", _("Mean satisfaction (1–5) by assistance type")
     CLOSURES = "closures", _("Cases closed (by reason)")
+    # Community and structural levels: counted from their records in the programme's offices, not from cases.
+    COMMUNITY_PROJECTS = "community_projects", _("Community projects active")
+    COMMUNITY_PARTICIPANTS = "community_participants", _("Participants in active community projects")
+    AGREEMENTS = "agreements_in_force", _("Agreements in force (LTA, MoU)")
+    CAPACITY_ACTIVITIES = "capacity_activities", _("Capacity-building activities held")
+    CAPACITY_PARTICIPANTS = "capacity_participants", _("Participants in capacity-building activities")
+    MEETINGS = "coordination_meetings", _("Coordination meetings held")
 
 
 class Disaggregation(models.TextChoices):
@@ -401,6 +408,11 @@ class Disaggregation(models.TextChoices):
     DIMENSION = "dimension", _("Dimension")
     CLOSURE_GROUP = "closure_group", _("Closure group")
     CLOSURE_REASON = "closure_reason", _("Closure reason")
+    PROJECT_STATUS = "project_status", _("Project status")
+    APPROACH = "approach", _("Community approach")
+    PARTICIPANT_TYPE = "participant_type", _("Returnee or resident")
+    PARTICIPANT_AGE = "participant_age", _("Age group of participants")
+    AGREEMENT_KIND = "agreement_kind", _("Kind of agreement")
 
 
 class Indicator(models.Model):

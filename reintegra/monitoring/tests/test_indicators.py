@@ -384,5 +384,15 @@ def test_an_unsupported_disaggregation_is_refused(world):
 def test_every_library_key_computes_every_disaggregation_it_supports(world):
     for key, definition in ind.LIBRARY.items():
         params = {"threshold": 0.5} if key == K.RSS_ABOVE else {}
+        offices = ind.programme_office_ids(world.cast.programme)  # used by the office-scoped keys only
         for by in ("", *definition.supports):
-            run(world, key, by, **params)
+            ind.compute(
+                key,
+                programme=world.cast.programme,
+                start=START,
+                end=END,
+                cases=Case.objects.all(),
+                by=by,
+                params=params,
+                offices=offices,
+            )
