@@ -5,6 +5,7 @@ case file → add a note and a task. Skipped, with the reason printed, where Chr
 ChromeDriver is not installed (`.ci/run` installs both).
 """
 
+import io
 import shutil
 from datetime import date
 
@@ -136,3 +137,86 @@ def test_case_manager_journey_in_french(cast, live_server, browser):
     set_value(browser, "due_date", date.today().isoformat())
     submit(browser, "form[action$='/tasks/'] button[type=submit]")
     assert "Appeler pour l'évaluation rapide" in browser.find_element("id", "main").text
+
+
+def overflow(driver) -> int:
+    """How many pixels the page is wider than the window (a horizontal scrollbar on the whole page)."""
+    return driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+
+
+# The smallest elements whose removal narrows the page: named in the failure message.
+WIDEST = """
+const excess = () => document.documentElement.scrollWidth - window.innerWidth;
+const before = excess();
+const out = [];
+for (const el of document.querySelectorAll('main *')) {
+  const saved = el.style.display;
+  el.style.display = 'none';
+  const fixed = excess() < before;
+  el.style.display = saved;
+  if (fixed && ![...el.querySelectorAll('*')].some((c) => out.includes(c))) out.push(el);
+}
+const name = (el) => {
+  const classes = el.className ? '.' + String(el.className).split(' ').join('.') : '';
+  return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes;
+};
+return out.slice(-3).map(name).join(', ');
+"""
+
+
+def reseed_migration_data() -> None:
+    """A transactional test empties the tables, the data migrations' rows included: put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "reintegra.directory.migrations.0002_seed_service_categories",
+        "reintegra.plans.migrations.0002_seed_activity_types",
+    ):
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_main_pages_fit_a_laptop_and_a_tablet(live_server, browser, settings):
+    """1366x768 laptops and 820x1180 tablets: wide tables scroll in their own box, never the page."""
+    from django.core.management import call_command
+
+    from reintegra.cases.models import Case
+    from reintegra.children.models import Procedure
+    from reintegra.community.models import CommunityProject
+
+    reseed_migration_data()
+    call_command("seed_demo", returnees=30, stdout=io.StringIO())
+    case = Case.objects.filter(office__code="DKR", is_child=False, plans__isnull=False).first()
+    child = Procedure.objects.filter(case__office__code="DKR").select_related("case").first().case
+    project = CommunityProject.objects.filter(community__office__code="DKR").first()
+    pages = [
+        "/cases/",
+        f"/cases/{case.number}/",
+        f"/cases/{case.number}/?tab=plan",
+        f"/cases/{case.number}/?tab=assessments",
+        f"/cases/{case.number}/?tab=history",
+        f"/best-interests/case/{child.number}/",
+        "/dashboards/",
+        "/dashboards/rss/",
+        "/community/",
+        project.get_absolute_url(),
+        "/structural/",
+        "/structural/agreements/",
+        "/audit/",
+    ]
+    browser.get(f"{live_server.url}/accounts/login/")
+    browser.find_element("name", "username").send_keys("sup.dakar")
+    browser.find_element("name", "password").send_keys(settings.DEMO_PASSWORD)
+    submit(browser, "main form[action$='/login/'] button[type=submit]")
+    too_wide = []
+    for width, height in [(1366, 768), (820, 1180)]:
+        browser.set_window_size(width, height)
+        for page in pages:
+            browser.get(f"{live_server.url}{page}")
+            assert browser.find_element("tag name", "h1").text, page
+            if overflow(browser) > 0:
+                culprits = browser.execute_script(WIDEST)
+                too_wide.append(f"{page} at {width}x{height}: {overflow(browser)} px ({culprits})")
+    assert too_wide == []
