@@ -66,6 +66,15 @@ def seed_framework(*, actor, programme, year: int = 2026) -> ResultsFramework:
         code="1.1.2",
         statement="Local authorities are able to refer returnees to services.",
     )
+    community = fw.result_save(
+        actor=actor,
+        framework=framework,
+        parent=outcome,
+        level=ResultLevel.OUTPUT,
+        code="1.1.3",
+        statement="Returnees and residents take part in community projects.",
+        statement_fr="Personnes de retour et résidents participent à des projets communautaires.",
+    )
     everyone = ["sex", "age_group", "office", "return_type"]
     specs = [
         (
@@ -150,6 +159,28 @@ def seed_framework(*, actor, programme, year: int = 2026) -> ResultsFramework:
             "21",
             ["assistance_type"],
         ),
+        (
+            community,
+            "1.1.3.a",
+            "Community projects active",
+            ComputedKey.COMMUNITY_PROJECTS,
+            {},
+            "number",
+            "4",
+            ["approach", "dimension", "office"],
+        ),
+        (
+            community,
+            "1.1.3.b",
+            "Participants in community projects",
+            ComputedKey.COMMUNITY_PARTICIPANTS,
+            {},
+            "number",
+            "60",
+            ["participant_type", "sex", "participant_age"],
+        ),
+        (structural, "1.1.2.b", "Agreements in force", ComputedKey.AGREEMENTS, {}, "number", "3", ["agreement_kind"]),
+        (structural, "1.1.2.c", "Coordination meetings held", ComputedKey.MEETINGS, {}, "number", "4", ["office"]),
     ]
     for result, code, name, key, params, unit, target, breakdowns in specs:
         fw.indicator_save(

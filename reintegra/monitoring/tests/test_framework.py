@@ -286,9 +286,11 @@ def test_the_demo_framework_is_built_once_and_computes(cast):
     build_world(cast)
     framework = seed_framework(actor=cast.me_hq, programme=cast.programme)
     assert seed_framework(actor=cast.me_hq, programme=cast.programme) == framework
-    assert Indicator.objects.filter(result__framework=framework).count() == 11
+    assert Indicator.objects.filter(result__framework=framework).count() == 15
     q1 = framework.programme.reporting_periods.get(label="2026-Q1")
     snap = fw.snapshot_take(actor=cast.me_hq, framework=framework, period=q1)
     rows = fw.progress(cast.me_hq, framework, q1, snap.pk).rows
     found = {row.indicator.code: row for row in rows.values()}
     assert found["1.1.1.a"].value.value == 4 and found["1.a"].value.value == Decimal("0.3")
+    # The community and structural indicators compute too: no such records in this world, so zero.
+    assert [found[code].value.value for code in ("1.1.3.a", "1.1.3.b", "1.1.2.b", "1.1.2.c")] == [0, 0, 0, 0]
