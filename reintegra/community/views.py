@@ -5,15 +5,13 @@ re-rendered with its errors (status 400). Refused writes show the translated 403
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reintegra.cases.forms import add_service_errors
 from reintegra.cases.models import Sex
-from reintegra.cases.views.common import case_page, form_page
+from reintegra.cases.views.common import case_page, form_page, section_post
 from reintegra.community import access, selectors, services
 from reintegra.community.forms import CommunityForm, FilterForm, ProfileForm, ProjectForm, ResidentForm, ReturneeForm
 from reintegra.community.models import AgeGroup, Rating
@@ -196,15 +194,14 @@ def returnee_add(request, pk):
     project = selectors.project_for(request.user, pk)
     access.require_editor(request.user, project.community.office_id)
     form = ReturneeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.returnee_add(actor=request.user, project=project, case_number=form.cleaned_data["case_number"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, gettext("The returnee was added to the project."))
-            return redirect(project.get_absolute_url())
-    return render_project(request, project, status=400, returnee_form=form)
+    return section_post(
+        request,
+        form,
+        lambda data: services.returnee_add(actor=request.user, project=project, case_number=data["case_number"]),
+        gettext("The returnee was added to the project."),
+        parent=project,
+        redisplay=lambda bound: render_project(request, project, status=400, returnee_form=bound),
+    )
 
 
 @case_page
@@ -213,15 +210,14 @@ def resident_add(request, pk):
     project = selectors.project_for(request.user, pk)
     access.require_editor(request.user, project.community.office_id)
     form = ResidentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resident_add(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, gettext("The resident was added to the project."))
-            return redirect(project.get_absolute_url())
-    return render_project(request, project, status=400, resident_form=form)
+    return section_post(
+        request,
+        form,
+        lambda data: services.resident_add(actor=request.user, project=project, **data),
+        gettext("The resident was added to the project."),
+        parent=project,
+        redisplay=lambda bound: render_project(request, project, status=400, resident_form=bound),
+    )
 
 
 @case_page

@@ -5,17 +5,14 @@ re-rendered with its errors (status 400). Readers without edit rights get the tr
 on edit pages; partners, administrators without a case role and other offices get 404.
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reintegra.cases.forms import add_service_errors
-from reintegra.cases.views.common import case_page, form_page
+from reintegra.cases.views.common import case_page, form_page, section_post
 from reintegra.structural import access, selectors, services
 from reintegra.structural.forms import (
     AgreementForm,
@@ -136,15 +133,14 @@ def discussion_add(request, pk):
     stakeholder = selectors.stakeholder_for(request.user, pk)
     access.require_editor(request.user, stakeholder.office_id)
     form = DiscussionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.discussion_add(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, gettext("The discussion was added to the log."))
-            return redirect(stakeholder.get_absolute_url())
-    return render_stakeholder(request, stakeholder, status=400, discussion_form=form)
+    return section_post(
+        request,
+        form,
+        lambda data: services.discussion_add(actor=request.user, stakeholder=stakeholder, **data),
+        gettext("The discussion was added to the log."),
+        parent=stakeholder,
+        redisplay=lambda bound: render_stakeholder(request, stakeholder, status=400, discussion_form=bound),
+    )
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -310,12 +306,11 @@ def meeting_add(request, pk):
     body = selectors.body_for(request.user, pk)
     access.require_editor(request.user, body.office_id)
     form = MeetingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_add(actor=request.user, body=body, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, gettext("The meeting was added."))
-            return redirect(body.get_absolute_url())
-    return render_body(request, body, status=400, meeting_form=form)
+    return section_post(
+        request,
+        form,
+        lambda data: services.meeting_add(actor=request.user, body=body, **data),
+        gettext("The meeting was added."),
+        parent=body,
+        redisplay=lambda bound: render_body(request, body, status=400, meeting_form=bound),
+    )

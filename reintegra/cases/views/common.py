@@ -55,4 +55,19 @@ def form_page(request, form, action, success: str, *, template: str, context: di
     return render_page(request, template, {**context, "form": form}, status=status)
 
 
-__all__ = ["case_for", "case_page", "form_page", "require_casework", "still_visible"]
+def section_post(request, form, action, success: str, *, parent, redisplay):
+    """A form posted from a section of a detail page (a log entry, a participant): on success call the
+    service with the cleaned data and go back to `parent`; otherwise `redisplay(form)` shows the page again
+    with the bound form and the service's errors on their fields."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(parent.get_absolute_url())
+    return redisplay(form)
+
+
+__all__ = ["case_for", "case_page", "form_page", "require_casework", "section_post", "still_visible"]
